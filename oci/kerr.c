@@ -23,7 +23,9 @@ int kerr_prefix(struct kerr *err, const char *fmt, ...)
 	vsnprintf(head, sizeof(head), fmt, ap);
 	va_end(ap);
 	memcpy(old, err->msg, sizeof(old));
-	snprintf(err->msg, sizeof(err->msg), "%s: %s", head, old);
+	strlcpy(err->msg, head, sizeof(err->msg));
+	strlcat(err->msg, ": ", sizeof(err->msg));
+	strlcat(err->msg, old, sizeof(err->msg));
 	if (!err->code)
 		err->code = KERR_BUILD;
 	return -1;

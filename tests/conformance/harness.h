@@ -23,5 +23,6 @@ void suite_parser(const char *root, struct tally *t);
 void suite_heredoc(const char *root, struct tally *t);
 void suite_shell(const char *root, struct tally *t);
 void suite_real_dockerfiles(const char *root, struct tally *t);
+void suite_dockerignore(const char *root, struct tally *t);
 
 #endif
