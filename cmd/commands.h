@@ -1,0 +1,7 @@
+/* commands: one function per kiln sub-command; each returns the exit code. */
+#ifndef KILN_COMMANDS_H
+#define KILN_COMMANDS_H
+
+int cmd_parse(int argc, char **argv);
+
+#endif

@@ -1,0 +1,34 @@
+/* main: kiln's entry point; picks the sub-command. */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+
+static void usage(FILE *out)
+{
+	fputs("usage: kiln <command> [options]\n"
+	      "\n"
+	      "commands:\n"
+	      "  parse [-f FILE] [--json] [--target S] [--build-arg K[=V]]...\n"
+	      "        [--platform P] [CONTEXT]   print the Dockerfile's syntax tree\n"
+	      "                                   (--json: the planned stage graph)\n",
+	      out);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "parse"))
+		return cmd_parse(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	fprintf(stderr, "kiln: unknown command \"%s\" (see kiln --help)\n",
+		argv[1]);
+	return 2;
+}
