@@ -148,7 +148,7 @@ static const char *const errors[][2] = {
 	{ "FROM scratch\nHEALTHCHECK --interval=xx CMD true\n", "Dockerfile:2: HEALTHCHECK: invalid value for --interval: \"xx\"" },
 	{ "FROM scratch\nONBUILD ONBUILD RUN x\n", "Dockerfile:2: chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed" },
 	{ "FROM scratch AS a\nCOPY --from=a x y\n", "Dockerfile:2: circular dependency: stage \"a\" refers to itself" },
-	{ "FROM scratch\nCOPY --from=1 x y\nFROM scratch\n", "Dockerfile:2: unknown stage 1: only earlier stages can be referenced" },
+	{ "FROM scratch\nFROM scratch\nCOPY --from=2 x y\n", "Dockerfile:3: unknown stage 2: only earlier stages can be referenced" },
 	{ "FROM b AS a\nFROM scratch AS b\nFROM a\n", "Dockerfile:1: FROM b: stage is defined later (forward reference)" },
 	{ "FROM scratch\nUSER ${U:?must be set}\n", "Dockerfile:2: U: must be set" },
 	{ "FROM scratch\nENV k\n", "Dockerfile:2: ENV must have two arguments" },
