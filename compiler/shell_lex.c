@@ -4,7 +4,8 @@
  * leftmost-first regexp does), and ProcessWords' word splitting. As in Go,
  * bytes of the source that are not UTF-8 come out as U+FFFD and names may use
  * any Unicode letter or digit (Unicode 15.0 tables, as Go's). Hostile input is
- * bounded: nesting depth and total output size are capped. */
+ * bounded: ${...} nested past 64 levels, or more than 16 MiB of text produced
+ * by one call, is an error. */
 #include "shell_lex.h"
 
 #include <stdarg.h>
