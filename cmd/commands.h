@@ -3,5 +3,6 @@
 #define KILN_COMMANDS_H
 
 int cmd_parse(int argc, char **argv);
+int cmd_build(int argc, char **argv);
 
 #endif

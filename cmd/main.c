@@ -9,6 +9,11 @@ static void usage(FILE *out)
 	fputs("usage: kiln <command> [options]\n"
 	      "\n"
 	      "commands:\n"
+	      "  build [-f FILE|-] [-t NAME:TAG]... [-o OUT.tar] [--target S]\n"
+	      "        [--build-arg K[=V]]... [--platform P] [--cache-dir DIR]\n"
+	      "        [--source-date-epoch N] [--compression gzip|zstd|none]\n"
+	      "        [--progress plain|quiet] CONTEXT|-\n"
+	      "                                   build an OCI image tarball\n"
 	      "  parse [-f FILE] [--json] [--target S] [--build-arg K[=V]]...\n"
 	      "        [--platform P] [CONTEXT]   print the Dockerfile's syntax tree\n"
 	      "                                   (--json: the planned stage graph)\n",
@@ -21,6 +26,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (!strcmp(argv[1], "build"))
+		return cmd_build(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "parse"))
 		return cmd_parse(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||

@@ -12,8 +12,9 @@
  *    checked lo <= hi), so a regexp error is only reported when matching
  *    reaches the pattern;
  *  - text/scanner skips a leading BOM and turns bad UTF-8 into U+FFFD.
- * Not supported (reported as a bad pattern): \p{...} Unicode classes and a
- * repeat applied to an already repeated item (reachable only via \Q\E). */
+ * Not supported (reported as a bad pattern): \p{...} Unicode classes, and
+ * a repeat of a repeated rune set whose counts leave gaps, as in
+ * "a{2}\Q\E{2,3}" (only an empty \Q\E can put a repeat on a repeat). */
 #include "dockerignore.h"
 
 #include <stdint.h>
@@ -38,6 +39,8 @@ struct re_item {
 	enum re_op op;
 	struct rune_set set;
 	int min, max;
+	int *lev; /* counted repeats applied, innermost first, for Go's limit */
+	size_t nlev;
 };
 
 struct di_pat {
@@ -492,22 +495,70 @@ static int re_class(struct re_parse *ps)
 	return 0;
 }
 
-/* Applies a repeat operator to the previous item. */
-static int re_repeat(struct re_parse *ps, int min, int max)
+/* Go's repeatIsValid: nested counted repeats may not ask for more than
+ * 1000 copies of the innermost item. lev holds -1 for a {0} level. */
+static bool repeat_valid(const struct re_item *it, int min, int max)
+{
+	int n = 1000, m = max < 0 ? min : max;
+	if (max == 0)
+		return true;
+	if (m > n)
+		return false;
+	if (m > 0)
+		n /= m;
+	for (size_t i = it->nlev; i-- > 0;) {
+		if (it->lev[i] < 0)
+			return true;
+		if (it->lev[i] > n)
+			return false;
+		if (it->lev[i] > 0)
+			n /= it->lev[i];
+	}
+	return true;
+}
+
+/* (x{a,b}){c,d} as one count range lo..hi, when the counts it allows are
+ * contiguous (always so for a first repeat, where a = b = 1). */
+static bool nest_counts(int a, int b, int c, int d, int *lo, int *hi)
+{
+	if (d == 0 || b == 0) {
+		*lo = *hi = 0;
+		return true;
+	}
+	if (b < 0 && c == 0 && a > 1)
+		return false;
+	for (int k = c; b >= 0 && k <= (d < 0 ? c : d - 1); k++)
+		if ((long)(k + 1) * a > (long)k * b + 1)
+			return false;
+	*lo = c * a;
+	*hi = b < 0 || d < 0 ? -1 : d * b;
+	return true;
+}
+
+/* Applies a repeat operator (counted: {n,m}) to the previous item. */
+static int re_repeat(struct re_parse *ps, int min, int max, bool counted)
 {
 	struct re_item *it = ps->nitems ? &ps->items[ps->nitems - 1] : NULL;
 	if (ps->last_repeat)
 		return re_fail(ps, "invalid nested repetition operator");
 	if (!it || it->op == RE_BAR)
 		return re_fail(ps, "missing argument to repetition operator");
-	if (it->op == RE_GROUP || it->op == RE_NOP || it->min != 1 || it->max != 1)
-		return re_fail(ps, "repeat of a repeated item is not supported");
+	if (counted && (min >= 2 || max >= 2) && !repeat_valid(it, min, max))
+		return re_fail(ps, "invalid repeat count");
 	if (ps->i < ps->n && ps->s[ps->i] == '?')
 		ps->i++; /* non-greedy: the same set of matches */
-	it->min = min;
-	it->max = max;
-	if (it->op != RE_SET && min == 0)
-		it->op = RE_NOP;
+	if (counted) {
+		it->lev = xreallocarray(it->lev, it->nlev + 1, sizeof(*it->lev));
+		it->lev[it->nlev++] = max == 0 ? -1 : max < 0 ? min : max;
+	}
+	if (it->op == RE_SET && !nest_counts(it->min, it->max, min, max, &min, &max))
+		return re_fail(ps, "nested repeat with gaps (via \\Q\\E) is not supported");
+	if (it->op == RE_SET) {
+		it->min = min;
+		it->max = max;
+	} else if (it->op == RE_GROUP ? max == 0 : min == 0) {
+		it->op = RE_NOP; /* zero-width or empty: repeats change nothing else */
+	}
 	return 0;
 }
 
@@ -547,7 +598,7 @@ static int re_brace(struct re_parse *ps, bool *repeat)
 		return re_fail(ps, "invalid repeat count");
 	ps->i = i + 1;
 	*repeat = true;
-	return re_repeat(ps, min, max);
+	return re_repeat(ps, min, max, true);
 }
 
 /* \Q...\E: everything up to \E (or the end) is literal. */
@@ -623,7 +674,7 @@ static int re_token(struct re_parse *ps, bool *repeat)
 	if (c == '*' || c == '+' || c == '?') {
 		ps->i++;
 		*repeat = true;
-		return re_repeat(ps, c == '+', c == '?' ? 1 : -1);
+		return re_repeat(ps, c == '+', c == '?' ? 1 : -1, false);
 	}
 	if (c == '{')
 		return re_brace(ps, repeat);
@@ -639,8 +690,10 @@ static int re_token(struct re_parse *ps, bool *repeat)
 
 static void items_free(struct re_item *items, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		free(items[i].set.r);
+		free(items[i].lev);
+	}
 	free(items);
 }
 

@@ -1,0 +1,141 @@
+/* build: `kiln build` end to end (see build.h). */
+#include "build.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../oci/fsutil.h"
+#include "../oci/reference.h"
+#include "exec.h"
+
+int build_parse_epoch(const char *s, int64_t *out, struct kerr *err)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (!*s || *end || errno || v < 0 || strspn(s, "0123456789") != strlen(s))
+		return kerr_set(err, KERR_USAGE,
+				"SOURCE_DATE_EPOCH \"%s\" is not a plain decimal integer", s);
+	*out = v;
+	return 0;
+}
+
+static char *default_cache_dir(void)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	if (xdg && *xdg)
+		sb_addf(&sb, "%s/kiln", xdg);
+	else
+		sb_addf(&sb, "%s/.cache/kiln", home && *home ? home : "/tmp");
+	return sb_detach(&sb, NULL);
+}
+
+static int normalise_tags(const struct strlist *in, struct strlist *out,
+			  struct kerr *err)
+{
+	for (size_t i = 0; i < in->n; i++) {
+		struct oci_ref r;
+		if (oci_ref_parse(in->v[i], &r, err) < 0)
+			return kerr_prefix(err, "-t");
+		if (r.digest) {
+			oci_ref_clear(&r);
+			return kerr_set(err, KERR_USAGE,
+					"-t %s: a tag cannot carry a digest", in->v[i]);
+		}
+		strlist_push_owned(out, oci_ref_string(&r));
+		oci_ref_clear(&r);
+	}
+	return 0;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag,
+		    struct FTW *ftw)
+{
+	(void)st, (void)flag, (void)ftw;
+	remove(path);
+	return 0;
+}
+
+/* Everything after the options are known: plan, execute, write. */
+static int build_with(struct build_opts *o, const struct plan *p,
+		      struct build_context *ctx, const char *cache,
+		      const struct strlist *tags, int64_t epoch,
+		      struct kerr *err)
+{
+	struct blobstore *bs = blobstore_open(cache, err);
+	struct strbuf tmp = STRBUF_INIT;
+	struct oci_image_ref img = { 0 };
+	int r = bs ? 0 : -1;
+	sb_addf(&tmp, "%s/tmp", cache);
+	if (!r && fsutil_mkdir_p(tmp.buf, err) < 0)
+		r = -1;
+	sb_adds(&tmp, "/build-XXXXXX");
+	if (!r && !mkdtemp(tmp.buf))
+		r = kerr_set(err, KERR_BUILD, "mkdtemp %s: %s", tmp.buf, strerror(errno));
+	struct exec_opts eo = { .plan = p, .ctx = ctx, .bs = bs, .epoch = epoch,
+				.compression = o->compression, .tmpdir = tmp.buf,
+				.platform = o->fe.plan.platform, .quiet = o->quiet };
+	if (!r)
+		r = exec_build(&eo, &img, err);
+	if (!r)
+		r = oci_write_image_tar(bs, o->output, &img, tags, epoch, err);
+	if (!r)
+		printf("%s %s\n", img.manifest_digest, o->output);
+	if (!strstr(tmp.buf, "XXXXXX"))
+		nftw(tmp.buf, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	strlist_clear(&img.layer_digests);
+	sb_release(&tmp);
+	blobstore_free(bs);
+	return r;
+}
+
+int build_run(struct build_opts *o, struct kerr *err)
+{
+	struct df_ast *ast = NULL;
+	struct plan *p = NULL;
+	struct build_context ctx;
+	struct strlist tags = STRLIST_INIT;
+	int64_t epoch = 0;
+	const char *env_epoch = getenv("SOURCE_DATE_EPOCH");
+	char *cache = o->cache_dir ? xstrdup(o->cache_dir) : default_cache_dir();
+	bool stdin_ctx = o->fe.context && !strcmp(o->fe.context, "-");
+	if (stdin_ctx)
+		o->fe.file = "-";
+	if (!o->fe.plan.platform)
+		o->fe.plan.platform = plan_host_platform();
+	if (!o->output)
+		o->output = "image.tar";
+	memset(&ctx, 0, sizeof(ctx));
+	int r = o->epoch || env_epoch ?
+			build_parse_epoch(o->epoch ? o->epoch : env_epoch, &epoch, err) : 0;
+	if (!r)
+		r = normalise_tags(&o->tags, &tags, err);
+	if (!r)
+		r = frontend_parse(&o->fe, &ast, err);
+	if (!r)
+		r = plan_build(ast, &o->fe.plan, &p, err);
+	for (size_t i = 0; !r && i < p->unused_build_args.n; i++)
+		fprintf(stderr, "kiln: warning: build-arg %s was not consumed\n",
+			p->unused_build_args.v[i]);
+	if (!r)
+		r = context_open(&ctx, stdin_ctx ? NULL : o->fe.context, err);
+	if (!r)
+		r = build_with(o, p, &ctx, cache, &tags, epoch, err);
+	context_close(&ctx);
+	plan_free(p);
+	df_ast_free(ast);
+	strlist_clear(&tags);
+	free(cache);
+	return r;
+}
+
+void build_opts_clear(struct build_opts *o)
+{
+	frontend_opts_clear(&o->fe);
+	strlist_clear(&o->tags);
+}

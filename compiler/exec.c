@@ -1,0 +1,216 @@
+/* exec: the executor's driver (see exec.h): stages in order, one step at a
+ * time with a progress line, history, then config and manifest. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../oci/image.h"
+#include "exec_internal.h"
+
+#define DEFAULT_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+const char *exec_workdir_of(const struct stage_state *st)
+{
+	const char *wd = json_string_value(json_object_get(st->config, "WorkingDir"));
+	return wd && *wd ? wd : "/";
+}
+
+static char *rfc3339(int64_t epoch)
+{
+	char buf[64];
+	struct tm tm;
+	time_t t = (time_t)epoch;
+	gmtime_r(&t, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return xstrdup(buf);
+}
+
+static void state_clear(struct stage_state *s)
+{
+	fs_tree_clear(&s->root);
+	json_decref(s->config);
+	json_decref(s->history);
+	json_decref(s->diff_ids);
+	json_decref(s->layers);
+	free(s->author);
+	memset(s, 0, sizeof(*s));
+}
+
+/* A stage starts from scratch or from the stage it continues. */
+static int stage_init(struct exec_ctx *c, const struct plan_stage *ps,
+		      struct stage_state *s, struct kerr *err)
+{
+	if (ps->base_stage >= 0) {
+		const struct stage_state *b = &c->states[ps->base_stage];
+		fs_tree_copy(&s->root, &b->root);
+		s->config = json_deep_copy(b->config);
+		s->history = json_deep_copy(b->history);
+		s->diff_ids = json_deep_copy(b->diff_ids);
+		s->layers = json_deep_copy(b->layers);
+		s->author = b->author ? xstrdup(b->author) : NULL;
+		s->cmd_inherited = json_object_get(s->config, "Cmd") != NULL;
+		return 0;
+	}
+	if (strcmp(ps->base, "scratch"))
+		return kerr_set(err, KERR_BUILD,
+				"%s:%d: FROM %s: registry base images are not supported yet (only scratch and earlier stages)",
+				c->o->plan->file, ps->line, ps->base);
+	s->config = json_pack("{s:[s]}", "Env", DEFAULT_PATH);
+	s->history = json_array();
+	s->diff_ids = json_array();
+	s->layers = json_array();
+	return 0;
+}
+
+static int run_step(struct exec_ctx *c, const struct plan_ins *ins,
+		    struct kerr *err)
+{
+	const char *kw = ins->keyword;
+	if (!strcmp(kw, "COPY") || !strcmp(kw, "ADD"))
+		return exec_copy(c, ins, err);
+	if (!strcmp(kw, "WORKDIR"))
+		return exec_workdir(c, ins, err);
+	if (!strcmp(kw, "ARG"))
+		return 0;
+	step_fn fn = exec_meta_handler(kw);
+	if (!fn)
+		return kerr_set(err, KERR_BUILD, "%s is not supported yet", kw);
+	return fn(c, ins, err);
+}
+
+/* created_by as BuildKit writes it: the instruction after expansion. */
+static char *created_by(const struct plan_ins *ins)
+{
+	struct strbuf sb = STRBUF_INIT;
+	bool pairs = !strcmp(ins->keyword, "ENV") || !strcmp(ins->keyword, "LABEL");
+	sb_adds(&sb, ins->keyword);
+	for (size_t i = 0; i < ins->flags.n; i++)
+		sb_addf(&sb, " %s", ins->flags.v[i]);
+	if (ins->json) {
+		json_t *a = json_array();
+		for (size_t i = 0; i < ins->args.n; i++)
+			json_array_append_new(a, json_string(ins->args.v[i]));
+		char *s = json_dumps(a, JSON_COMPACT);
+		sb_addf(&sb, " %s", s);
+		free(s);
+		json_decref(a);
+		return sb_detach(&sb, NULL);
+	}
+	for (size_t i = 0; i < ins->args.n; i++)
+		sb_addf(&sb, pairs && i % 2 ? "=%s" : " %s", ins->args.v[i]);
+	return sb_detach(&sb, NULL);
+}
+
+static void add_history(struct exec_ctx *c, const struct plan_ins *ins,
+			bool empty)
+{
+	char *created = rfc3339(c->o->epoch), *by = created_by(ins);
+	json_t *h = json_pack("{s:s, s:s}", "created", created, "created_by", by);
+	if (empty)
+		json_object_set_new(h, "empty_layer", json_true());
+	json_array_append_new(c->st->history, h);
+	free(created);
+	free(by);
+}
+
+static int build_stage(struct exec_ctx *c, const struct plan_stage *ps,
+		       struct kerr *err)
+{
+	struct stage_state *s = &c->states[ps->index];
+	c->st = s;
+	c->ps = ps;
+	if (!c->o->quiet)
+		fprintf(stderr, "[%d/%d] FROM %s%s%s\n", ++c->step, c->steps,
+			ps->base, ps->name ? " AS " : "", ps->name ? ps->name : "");
+	if (stage_init(c, ps, s, err) < 0)
+		return -1;
+	for (size_t i = 0; i < ps->nins; i++) {
+		const struct plan_ins *ins = &ps->ins[i];
+		size_t layers = json_array_size(s->layers);
+		if (!c->o->quiet)
+			fprintf(stderr, "[%d/%d] %s\n", ++c->step, c->steps,
+				ins->node->original);
+		if (run_step(c, ins, err) < 0)
+			return kerr_prefix(err, "%s:%d", c->o->plan->file, ins->line);
+		if (strcmp(ins->keyword, "ARG"))
+			add_history(c, ins, json_array_size(s->layers) == layers);
+	}
+	s->built = true;
+	return 0;
+}
+
+static json_t *image_config(struct exec_ctx *c, const struct stage_state *s)
+{
+	char *created = rfc3339(c->o->epoch);
+	char *plat = xstrdup(c->o->platform);
+	char *arch = strchr(plat, '/'), *variant = NULL;
+	if (arch && (variant = strchr(++arch, '/')))
+		*variant++ = '\0';
+	if (arch)
+		arch[-1] = '\0';
+	json_t *cfg = json_pack("{s:s, s:s, s:s, s:O, s:{s:s, s:O}, s:O}",
+				"architecture", arch ? arch : "amd64", "os", plat,
+				"created", created, "config", s->config, "rootfs",
+				"type", "layers", "diff_ids", s->diff_ids,
+				"history", s->history);
+	if (variant && *variant)
+		json_object_set_new(cfg, "variant", json_string(variant));
+	if (s->author)
+		json_object_set_new(cfg, "author", json_string(s->author));
+	free(created);
+	free(plat);
+	return cfg;
+}
+
+/* Stores config and manifest; fills out. */
+static int write_image(struct exec_ctx *c, const struct stage_state *s,
+		       struct oci_image_ref *out, struct kerr *err)
+{
+	json_t *cfg = image_config(c, s);
+	uint64_t size;
+	int r = oci_put_json(c->o->bs, cfg, out->config_digest, &size, err);
+	json_decref(cfg);
+	if (r < 0)
+		return -1;
+	json_t *m = oci_manifest_new(oci_descriptor(OCI_MEDIA_CONFIG,
+						    out->config_digest, size),
+				     json_deep_copy(s->layers), NULL);
+	r = oci_put_json(c->o->bs, m, out->manifest_digest,
+			 &out->manifest_size, err);
+	json_decref(m);
+	size_t i;
+	json_t *l;
+	json_array_foreach(s->layers, i, l)
+		strlist_push(&out->layer_digests,
+			     json_string_value(json_object_get(l, "digest")));
+	return r;
+}
+
+static int count_steps(const struct plan *p)
+{
+	int n = 0;
+	for (size_t i = 0; i < p->nstages; i++)
+		if (p->stages[i].needed)
+			n += 1 + (int)p->stages[i].nins;
+	return n;
+}
+
+int exec_build(const struct exec_opts *o, struct oci_image_ref *out,
+	       struct kerr *err)
+{
+	const struct plan *p = o->plan;
+	struct exec_ctx c = { .o = o };
+	int r = 0;
+	c.states = xcalloc(p->nstages, sizeof(*c.states));
+	c.steps = count_steps(p);
+	for (size_t i = 0; !r && i <= (size_t)p->target; i++)
+		if (p->stages[i].needed)
+			r = build_stage(&c, &p->stages[i], err);
+	if (!r)
+		r = write_image(&c, &c.states[p->target], out, err);
+	for (size_t i = 0; i < p->nstages; i++)
+		state_clear(&c.states[i]);
+	free(c.states);
+	return r;
+}

@@ -1,0 +1,215 @@
+/* exec_copy: the steps that write files: COPY, ADD (local files and tar
+ * archives) and WORKDIR, each committed as one normalised layer. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "chown.h"
+#include "copy.h"
+#include "exec_internal.h"
+#include "go_match.h"
+
+struct copy_flags {
+	const char *chown, *chmod;
+	struct strlist exclude;
+	bool parents;
+};
+
+static void read_flags(const struct plan_ins *ins, struct copy_flags *f)
+{
+	memset(f, 0, sizeof(*f));
+	for (size_t i = 0; i < ins->flags.n; i++) {
+		const char *v = ins->flags.v[i];
+		if (!strncmp(v, "--chown=", 8))
+			f->chown = v + 8;
+		else if (!strncmp(v, "--chmod=", 8))
+			f->chmod = v + 8;
+		else if (!strncmp(v, "--exclude=", 10))
+			strlist_push(&f->exclude, v + 10);
+		else if (!strcmp(v, "--parents") || !strcmp(v, "--parents=true"))
+			f->parents = true;
+	}
+}
+
+static int parse_chmod(const char *s, unsigned *mode, struct kerr *err)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 8);
+	if (!*s || *end || v > 07777)
+		return kerr_set(err, KERR_USAGE,
+				"--chmod=%s: want an octal mode such as 0755", s);
+	*mode = (unsigned)v;
+	return 0;
+}
+
+/* Fills the copy options: destination, owner, mode, exclusions. */
+static int setup(struct exec_ctx *c, const struct plan_ins *ins,
+		 const struct copy_flags *f, struct copy_opts *o,
+		 struct kerr *err)
+{
+	size_t nsrc = ins->args.n - 1;
+	bool pattern = false;
+	for (size_t i = 0; i < nsrc; i++)
+		pattern |= copy_is_pattern(ins->args.v[i]);
+	char *dest = exec_resolve_path(c->st, ins->args.v[nsrc], &o->dest_is_dir);
+	const struct layer_entry *de = fs_tree_get(&c->st->root, dest);
+	o->dest = dest;
+	o->dest_is_dir |= !*dest || (de && de->type == LAYER_DIR);
+	if ((nsrc > 1 || pattern) && !o->dest_is_dir)
+		return kerr_set(err, KERR_USAGE,
+				"%s: with more than one source file, the destination must be a directory and end with a /",
+				ins->keyword);
+	if (f->chown && chown_resolve(&c->st->root, f->chown, &o->uid, &o->gid, err) < 0)
+		return -1;
+	o->chown = f->chown != NULL;
+	if (f->chmod && parse_chmod(f->chmod, &o->mode, err) < 0)
+		return -1;
+	o->chmod = f->chmod != NULL;
+	o->parents = f->parents;
+	o->what = ins->keyword;
+	if (f->exclude.n && !(o->exclude = dockerignore_new(&f->exclude, err)))
+		return -1;
+	return 0;
+}
+
+static bool is_url(const char *s)
+{
+	return !strncmp(s, "http://", 7) || !strncmp(s, "https://", 8) ||
+	       !strncmp(s, "git@", 4);
+}
+
+/* The tree a source is read from: a stage, or the build context. */
+static int source_tree(struct exec_ctx *c, const struct plan_ins *ins,
+		       struct fs_tree **tree, struct copy_opts *o,
+		       struct kerr *err)
+{
+	static char origin[160];
+	if (ins->from_image)
+		return kerr_set(err, KERR_BUILD,
+				"%s --from=%s: copying from a registry image is not supported yet",
+				ins->keyword, ins->from_image);
+	if (ins->from_stage >= 0) {
+		const struct plan_stage *ps = &c->o->plan->stages[ins->from_stage];
+		*tree = &c->states[ins->from_stage].root;
+		snprintf(origin, sizeof(origin), "stage \"%s\"",
+			 ps->name ? ps->name : "");
+		if (!ps->name)
+			snprintf(origin, sizeof(origin), "stage %d", ps->index);
+		o->origin = origin;
+		return 0;
+	}
+	o->origin = "build context";
+	return context_tree(c->o->ctx, tree, err);
+}
+
+static int copy_heredoc(const struct plan_ins *ins, size_t *hd,
+			const struct copy_opts *o, struct fs_tree *layer,
+			struct kerr *err)
+{
+	struct fs_tree t = FS_TREE_INIT;
+	struct layer_entry e = { 0 };
+	const struct df_heredoc *h = &ins->node->heredocs[*hd];
+	e.path = xstrdup(h->name);
+	e.type = LAYER_FILE;
+	e.mode = 0644;
+	e.data = xstrdup(ins->heredoc_bodies[*hd]);
+	e.size = strlen(e.data);
+	fs_tree_put(&t, &e);
+	struct copy_opts ho = *o;
+	ho.origin = "heredoc";
+	int r = copy_source(&t, h->name, &ho, layer, err);
+	fs_tree_clear(&t);
+	(*hd)++;
+	return r;
+}
+
+static int copy_one(struct exec_ctx *c, const struct plan_ins *ins,
+		    const char *src, struct fs_tree *tree,
+		    const struct copy_opts *o, struct fs_tree *layer,
+		    struct kerr *err)
+{
+	bool add = !strcmp(ins->keyword, "ADD");
+	if (add && is_url(src))
+		return kerr_set(err, KERR_BUILD,
+				"ADD %s: remote sources are not supported yet", src);
+	if (add && ins->from_stage < 0 && !copy_is_pattern(src)) {
+		char *clean = copy_clean_source(src);
+		const struct layer_entry *e = clean ? fs_tree_get(tree, clean) : NULL;
+		free(clean);
+		if (e && e->type == LAYER_FILE && e->src_path) {
+			int r = add_archive(c, e->src_path, o->dest, layer, err);
+			if (r <= 0)
+				return r;
+		}
+	}
+	return copy_source(tree, src, o, layer, err);
+}
+
+int exec_copy(struct exec_ctx *c, const struct plan_ins *ins, struct kerr *err)
+{
+	struct copy_flags f;
+	struct copy_opts o = { 0 };
+	struct fs_tree layer = FS_TREE_INIT, *tree = NULL;
+	size_t hd = 0;
+	read_flags(ins, &f);
+	int r = setup(c, ins, &f, &o, err);
+	if (!r)
+		r = source_tree(c, ins, &tree, &o, err);
+	for (size_t i = 0; !r && i + 1 < ins->args.n; i++) {
+		const char *src = ins->args.v[i];
+		bool heredoc = ins->heredoc_bodies && hd < ins->node->nheredocs &&
+			       !strncmp(src, "<<", 2);
+		r = heredoc ? copy_heredoc(ins, &hd, &o, &layer, err) :
+			      copy_one(c, ins, src, tree, &o, &layer, err);
+	}
+	if (!r)
+		r = exec_commit_layer(c, &layer, err);
+	fs_tree_clear(&layer);
+	dockerignore_free((struct dockerignore *)o.exclude);
+	strlist_clear(&f.exclude);
+	free((char *)o.dest);
+	return r;
+}
+
+int exec_workdir(struct exec_ctx *c, const struct plan_ins *ins,
+		 struct kerr *err)
+{
+	bool is_dir;
+	char *dir = exec_resolve_path(c->st, ins->args.v[0], &is_dir);
+	struct strbuf wd = STRBUF_INIT;
+	sb_addf(&wd, "/%s", dir);
+	json_object_set_new(c->st->config, "WorkingDir", json_string(wd.buf));
+	sb_release(&wd);
+	const struct layer_entry *e = fs_tree_get(&c->st->root, dir);
+	int r = 0;
+	if (*dir && !e) {
+		struct fs_tree layer = FS_TREE_INIT;
+		struct layer_entry d = { 0 };
+		d.path = xstrdup(dir);
+		d.type = LAYER_DIR;
+		d.mode = 0755;
+		fs_tree_put(&layer, &d);
+		r = exec_commit_layer(c, &layer, err);
+		fs_tree_clear(&layer);
+	} else if (e && e->type != LAYER_DIR) {
+		r = kerr_set(err, KERR_BUILD, "WORKDIR %s: not a directory", ins->args.v[0]);
+	}
+	free(dir);
+	return r;
+}
+
+char *exec_resolve_path(const struct stage_state *st, const char *p,
+			bool *is_dir)
+{
+	size_t n = strlen(p);
+	struct strbuf sb = STRBUF_INIT;
+	*is_dir = (n && p[n - 1] == '/') || !strcmp(p, ".") ||
+		  (n >= 2 && !strcmp(p + n - 2, "/."));
+	if (*p != '/')
+		sb_addf(&sb, "%s/", exec_workdir_of(st));
+	sb_adds(&sb, p);
+	char *clean = go_path_clean(sb.buf, sb.len);
+	sb_release(&sb);
+	char *rel = xstrdup(clean + strspn(clean, "/"));
+	free(clean);
+	return rel;
+}

@@ -1,0 +1,52 @@
+/* exec_internal: what the executor's files share: a stage's state while it
+ * is built and the step handlers. Not for other layers. */
+#ifndef KILN_EXEC_INTERNAL_H
+#define KILN_EXEC_INTERNAL_H
+
+#include "exec.h"
+
+struct stage_state {
+	struct fs_tree root;   /* the stage's files: all its layers applied */
+	json_t *config;        /* the image config's "config" object */
+	json_t *history;       /* array */
+	json_t *diff_ids;      /* array of "sha256:..." */
+	json_t *layers;        /* array of layer descriptors */
+	char *author;          /* MAINTAINER */
+	bool cmd_inherited;    /* Cmd came from the base: ENTRYPOINT resets it */
+	bool built;
+};
+
+struct exec_ctx {
+	const struct exec_opts *o;
+	struct stage_state *states; /* one per plan stage */
+	struct stage_state *st;     /* the stage being built */
+	const struct plan_stage *ps;
+	int step, steps;            /* progress: [step/steps] */
+	int tmp_seq;                /* names of scratch files */
+};
+
+/* A step handler; -1 with err set (without the file:line prefix). */
+typedef int (*step_fn)(struct exec_ctx *c, const struct plan_ins *ins,
+		       struct kerr *err);
+
+int exec_copy(struct exec_ctx *c, const struct plan_ins *ins, struct kerr *err);
+int exec_workdir(struct exec_ctx *c, const struct plan_ins *ins, struct kerr *err);
+/* The metadata-only steps (ENV, LABEL, CMD...): config changes only. */
+step_fn exec_meta_handler(const char *keyword);
+
+/* Commits the entries of one step as a layer onto the stage (adds the
+ * missing ancestor directories, writes the blob, records the diffID). */
+int exec_commit_layer(struct exec_ctx *c, struct fs_tree *layer,
+		      struct kerr *err);
+/* The stage's WorkingDir, "/" when unset. */
+const char *exec_workdir_of(const struct stage_state *st);
+/* Resolves p against the working dir; cleaned, relative to the root ("" =
+ * root); *is_dir when p ends in "/" or "/.". */
+char *exec_resolve_path(const struct stage_state *st, const char *p,
+			bool *is_dir);
+/* Unpacks the tar archive at path (any compression) under dest into out;
+ * 0 done, 1 not an archive, -1 error. */
+int add_archive(struct exec_ctx *c, const char *path, const char *dest,
+		struct fs_tree *out, struct kerr *err);
+
+#endif

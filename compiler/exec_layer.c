@@ -1,0 +1,57 @@
+/* exec_layer: commits one step's files as a layer of the stage: adds the
+ * ancestor directories a layer carries, writes the normalised blob, and
+ * applies the entries to the stage's tree. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../oci/image.h"
+#include "exec_internal.h"
+
+/* Every ancestor directory of every entry is in the layer, as BuildKit's
+ * diffs have them: taken from the stage when it exists, else 0755 root. */
+static void add_ancestors(struct fs_tree *stage, struct fs_tree *layer)
+{
+	struct strlist dirs = STRLIST_INIT;
+	for (size_t i = 0; i < layer->n; i++) {
+		char *p = xstrdup(layer->e[i].path), *slash;
+		while ((slash = strrchr(p, '/'))) {
+			*slash = '\0';
+			strlist_push(&dirs, p);
+		}
+		free(p);
+	}
+	for (size_t i = 0; i < dirs.n; i++) {
+		if (fs_tree_get(layer, dirs.v[i]))
+			continue;
+		const struct layer_entry *have = fs_tree_get(stage, dirs.v[i]);
+		struct layer_entry d = { 0 };
+		if (have && have->type == LAYER_DIR) {
+			fs_tree_put_copy(layer, have);
+			continue;
+		}
+		d.path = xstrdup(dirs.v[i]);
+		d.type = LAYER_DIR;
+		d.mode = 0755;
+		fs_tree_put(layer, &d);
+	}
+	strlist_clear(&dirs);
+}
+
+int exec_commit_layer(struct exec_ctx *c, struct fs_tree *layer,
+		      struct kerr *err)
+{
+	struct layer_result res;
+	add_ancestors(&c->st->root, layer);
+	/* fs_tree_below sorts the tree: the writer gets it in order. */
+	size_t lo, hi;
+	fs_tree_below(layer, "", &lo, &hi);
+	if (layer_write(layer->e, layer->n, c->o->epoch, c->o->compression,
+			c->o->bs, &res, err) < 0)
+		return -1;
+	json_array_append_new(c->st->diff_ids, json_string(res.diff_id));
+	json_array_append_new(c->st->layers, oci_descriptor(res.media_type,
+							    res.digest, res.size));
+	for (size_t i = 0; i < layer->n; i++)
+		fs_tree_put_copy(&c->st->root, &layer->e[i]);
+	return 0;
+}
