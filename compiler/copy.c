@@ -58,36 +58,83 @@ static void emit(struct fs_tree *from, const struct layer_entry *src,
 	fs_tree_put(out, &e);
 }
 
-static bool excluded(const struct copy_opts *o, const char *path)
+static bool excluded(const struct copy_opts *o, const char *rel)
 {
-	return o->exclude && dockerignore_match(o->exclude, path);
+	return o->exclude && dockerignore_match(o->exclude, rel);
 }
 
-/* One matched source: a directory's contents, or the entry itself. */
-static void copy_match(struct fs_tree *from, const char *path,
-		       const struct layer_entry *e, const struct copy_opts *o,
-		       struct fs_tree *out)
+/* One matched source: a directory's contents, or the entry itself. name
+ * is the source as matched, real where its symlinks led (within the tree).
+ * --exclude patterns match paths relative to the source. */
+static void copy_match(struct fs_tree *from, const char *name,
+		       const char *real, const struct layer_entry *e,
+		       const struct copy_opts *o, struct fs_tree *out)
 {
-	char *base = o->parents ? join(o->dest, path) : xstrdup(o->dest);
+	size_t skip_name = strlen(name) > o->parents_skip ? o->parents_skip : strlen(name);
+	char *base = o->parents ? join(o->dest, name + skip_name) : xstrdup(o->dest);
+	const char *slash = strrchr(name, '/');
+	const char *leaf = slash ? slash + 1 : name;
 	if (!e || e->type == LAYER_DIR) {
 		size_t lo, hi;
-		if (e && *base && !excluded(o, path))
+		if (e && *base)
 			emit(from, e, xstrdup(base), o, out);
-		fs_tree_below(from, path, &lo, &hi);
-		size_t skip = *path ? strlen(path) + 1 : 0;
+		fs_tree_below(from, real, &lo, &hi);
+		size_t skip = *real ? strlen(real) + 1 : 0;
 		for (size_t i = lo; i < hi; i++) {
 			const struct layer_entry *c = &from->e[i];
-			if (!excluded(o, c->path))
+			if (!excluded(o, c->path + skip))
 				emit(from, c, join(base, c->path + skip), o, out);
 		}
-	} else if (!excluded(o, path)) {
-		const char *slash = strrchr(path, '/');
-		char *target = o->dest_is_dir && !o->parents ?
-				       join(base, slash ? slash + 1 : path) :
-				       xstrdup(base);
+	} else if (!excluded(o, leaf)) {
+		char *target = o->dest_is_dir && !o->parents ? join(base, leaf) :
+							      xstrdup(base);
 		emit(from, e, target, o, out);
 	}
 	free(base);
+}
+
+/* A source that is itself a symlink is followed, as BuildKit does, but
+ * never out of the tree: NULL when it leads outside, nowhere, or loops. */
+static const struct layer_entry *follow(struct fs_tree *from, char **path)
+{
+	const struct layer_entry *e = fs_tree_get(from, *path);
+	for (int hops = 0; e && e->type == LAYER_SYMLINK; hops++) {
+		struct strbuf sb = STRBUF_INIT;
+		const char *slash = strrchr(*path, '/');
+		if (hops == 16)
+			return NULL;
+		if (e->link[0] != '/' && slash)
+			sb_add(&sb, *path, (size_t)(slash - *path) + 1);
+		sb_adds(&sb, e->link);
+		char *next = copy_clean_source(sb.buf);
+		sb_release(&sb);
+		free(*path);
+		*path = next;
+		if (!next)
+			return NULL;
+		e = *next ? fs_tree_get(from, next) : NULL;
+		if (!*next)
+			return NULL;
+	}
+	return e;
+}
+
+/* Copies one source entry (by name), following it if it is a symlink. */
+static int copy_named(struct fs_tree *from, const char *name,
+		      const struct copy_opts *o, struct fs_tree *out,
+		      struct kerr *err)
+{
+	char *real = xstrdup(name);
+	const struct layer_entry *e = *name ? follow(from, &real) : NULL;
+	int r = 0;
+	if (*name && !e)
+		r = kerr_set(err, KERR_BUILD, "%s: source \"%s\" not found in the %s%s",
+			     o->what, name, o->origin,
+			     fs_tree_get(from, name) ? " (a symlink leading outside it)" : "");
+	else
+		copy_match(from, name, real ? real : "", e, o, out);
+	free(real);
+	return r;
 }
 
 static int copy_pattern(struct fs_tree *from, const char *pattern,
@@ -105,14 +152,31 @@ static int copy_pattern(struct fs_tree *from, const char *pattern,
 					o->what, pattern);
 		}
 	}
-	for (size_t i = 0; i < hits.n; i++)
-		copy_match(from, hits.v[i], fs_tree_get(from, hits.v[i]), o, out);
-	int n = (int)hits.n;
+	int r = 0;
+	for (size_t i = 0; i < hits.n && !r; i++)
+		r = copy_named(from, hits.v[i], o, out, err);
+	size_t n = hits.n;
 	strlist_clear(&hits);
+	if (r < 0)
+		return -1;
 	if (!n)
 		return kerr_set(err, KERR_BUILD, "%s: no files in the %s match \"%s\"",
 				o->what, o->origin, pattern);
 	return 0;
+}
+
+/* "a/./b/c": --parents keeps only what follows the pivot. */
+static size_t pivot_length(const char *src)
+{
+	const char *p = strstr(src, "/./");
+	if (!p)
+		return 0;
+	char *head = xstrndup(src, (size_t)(p - src));
+	char *clean = copy_clean_source(head);
+	size_t n = clean && *clean ? strlen(clean) + 1 : 0;
+	free(head);
+	free(clean);
+	return n;
 }
 
 int copy_source(struct fs_tree *from, const char *src,
@@ -120,22 +184,17 @@ int copy_source(struct fs_tree *from, const char *src,
 		struct kerr *err)
 {
 	char *path = copy_clean_source(src);
-	int r = 0;
+	struct copy_opts so = *o;
+	int r;
 	if (!path)
 		return kerr_set(err, KERR_USAGE,
 				"%s: source \"%s\" is outside the %s", o->what,
 				src, o->origin);
-	if (copy_is_pattern(path)) {
-		r = copy_pattern(from, path, o, out, err);
-	} else {
-		const struct layer_entry *e = *path ? fs_tree_get(from, path) : NULL;
-		if (*path && !e)
-			r = kerr_set(err, KERR_BUILD,
-				     "%s: source \"%s\" not found in the %s",
-				     o->what, src, o->origin);
-		else
-			copy_match(from, path, e, o, out);
-	}
+	so.parents_skip = pivot_length(src);
+	if (copy_is_pattern(path))
+		r = copy_pattern(from, path, &so, out, err);
+	else
+		r = copy_named(from, path, &so, out, err);
 	free(path);
 	return r;
 }

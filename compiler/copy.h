@@ -18,6 +18,8 @@ struct copy_opts {
 	unsigned mode;
 	const struct dockerignore *exclude; /* NULL: none */
 	bool parents;           /* keep the source's parent directories */
+	size_t parents_skip;    /* set per source: the part before a "/./"
+				 * pivot, which --parents does not keep */
 	const char *origin;     /* "build context", "stage \"x\"": messages */
 };
 

@@ -52,7 +52,6 @@ struct di_pat {
 	char *regexp_err; /* why it does not compile, or NULL */
 	struct re_item *items;
 	size_t nitems;
-	bool slow; /* \z before the end of a branch: parents tried one by one */
 };
 
 struct dockerignore {
@@ -697,16 +696,6 @@ static void items_free(struct re_item *items, size_t n)
 	free(items);
 }
 
-/* Whether some \z sits before the end of its branch, so that a parent
- * prefix cannot share the scan of the whole parent path. */
-static bool needs_slow_parents(const struct re_item *it, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (it[i].op == RE_END && i + 1 < n && it[i + 1].op != RE_BAR)
-			return true;
-	return false;
-}
-
 /* Parses p->regexp into p->items, or sets p->regexp_err. */
 static void re_compile(struct di_pat *p)
 {
@@ -724,7 +713,6 @@ static void re_compile(struct di_pat *p)
 	}
 	p->items = ps.items;
 	p->nitems = ps.nitems;
-	p->slow = needs_slow_parents(ps.items, ps.nitems);
 }
 
 /* ---- matching the items: sets of reachable positions --------------------- */
@@ -857,21 +845,38 @@ static bool re_match(const struct di_pat *p, const char *s, size_t n)
 	return hit;
 }
 
-/* Whether the regexp matches some prefix of s ending before a '/' or at the
- * end, in one scan: with no \z inside a branch, positions before the prefix
- * end see the same text, and a final '$' holds exactly at the prefix end. */
+/* Whether items[lo, hi) all match the empty string at j taken as the end
+ * of the text: what must follow a \z (or the final '$'). */
+static bool tail_empty(const struct di_pat *p, size_t lo, size_t hi,
+		       const struct re_text *x, size_t j)
+{
+	for (size_t k = lo; k < hi; k++) {
+		const struct re_item *it = &p->items[k];
+		if (it->op == RE_SET ? it->min > 0 : it->op != RE_END && !assert_holds(it->op, x, j))
+			return false;
+	}
+	return true;
+}
+
+/* Whether the regexp matches some prefix of s that ends before a '/' or at
+ * the end, in one scan of s. Until a branch's first end-of-text item, the
+ * reachable positions up to a prefix end k are the same in the prefix as
+ * in s (at k, both see a non-word rune next); from that item on, the prefix
+ * must end at k and the rest of the branch match empty there. */
 static bool re_match_prefixes(const struct di_pat *p, const char *s, size_t n)
 {
 	struct re_text x;
 	bool hit = false;
 	text_init(&x, s, n);
 	for (size_t lo = 0, hi; lo <= p->nitems && !hit; lo = hi + 1) {
-		bool anchored;
+		size_t e = lo;
 		hi = branch_end(p, lo);
-		anchored = hi > lo && p->items[hi - 1].op == RE_END;
-		const bool *end = run_branch(p, lo, hi - anchored, &x);
+		while (e < hi && p->items[e].op != RE_END)
+			e++;
+		const bool *end = run_branch(p, lo, e, &x);
 		for (size_t j = 0; j <= x.m && !hit; j++)
-			hit = end[j] && (!anchored || j == x.m || x.r[j] == '/');
+			hit = end[j] && (e == hi || ((j == x.m || x.r[j] == '/') &&
+						      tail_empty(p, e + 1, hi, &x, j)));
 	}
 	text_release(&x);
 	return hit;
@@ -904,7 +909,7 @@ static bool pat_hit(const struct di_pat *p, const char *s, size_t n)
  * ends before a '/' or at its end ("a", "a/b", ...). */
 static bool pat_hit_parents(const struct di_pat *p, const char *par, size_t n)
 {
-	if (p->kind == DOCKERIGNORE_REGEXP && !p->slow)
+	if (p->kind == DOCKERIGNORE_REGEXP)
 		return re_match_prefixes(p, par, n);
 	for (size_t k = 0; k <= n; k++)
 		if ((k == n || par[k] == '/') && pat_hit(p, par, k))

@@ -114,6 +114,41 @@ static void add_history(struct exec_ctx *c, const struct plan_ins *ins,
 	free(by);
 }
 
+/* The ONBUILD triggers of the stage this one continues run first, and
+ * are not passed on (as Docker does). */
+static int run_triggers(struct exec_ctx *c, const struct plan_stage *ps,
+			struct kerr *err)
+{
+	json_t *triggers = json_object_get(c->st->config, "OnBuild");
+	size_t i;
+	json_t *t;
+	int r = 0;
+	json_incref(triggers);
+	json_object_del(c->st->config, "OnBuild");
+	json_array_foreach(triggers, i, t)
+	{
+		struct df_ast *ast = NULL;
+		struct plan_ins ins = { 0 };
+		const char *text = json_string_value(t);
+		if (!c->o->quiet)
+			fprintf(stderr, "[%d/%d] ONBUILD trigger: %s\n", c->step,
+				c->steps, text);
+		size_t layers = json_array_size(c->st->layers);
+		r = plan_trigger(c->o->plan, ps->index, text ? text : "", &ast, &ins, err);
+		if (!r && (r = run_step(c, &ins, err)) == 0)
+			add_history(c, &ins, json_array_size(c->st->layers) == layers);
+		if (ins.keyword)
+			plan_ins_clear(&ins);
+		df_ast_free(ast);
+		if (r < 0) {
+			kerr_prefix(err, "%s:%d: ONBUILD trigger", c->o->plan->file, ps->line);
+			break;
+		}
+	}
+	json_decref(triggers);
+	return r;
+}
+
 static int build_stage(struct exec_ctx *c, const struct plan_stage *ps,
 		       struct kerr *err)
 {
@@ -123,7 +158,7 @@ static int build_stage(struct exec_ctx *c, const struct plan_stage *ps,
 	if (!c->o->quiet)
 		fprintf(stderr, "[%d/%d] FROM %s%s%s\n", ++c->step, c->steps,
 			ps->base, ps->name ? " AS " : "", ps->name ? ps->name : "");
-	if (stage_init(c, ps, s, err) < 0)
+	if (stage_init(c, ps, s, err) < 0 || run_triggers(c, ps, err) < 0)
 		return -1;
 	for (size_t i = 0; i < ps->nins; i++) {
 		const struct plan_ins *ins = &ps->ins[i];

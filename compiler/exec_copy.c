@@ -162,7 +162,7 @@ int exec_copy(struct exec_ctx *c, const struct plan_ins *ins, struct kerr *err)
 			      copy_one(c, ins, src, tree, &o, &layer, err);
 	}
 	if (!r)
-		r = exec_commit_layer(c, &layer, err);
+		r = exec_commit_layer(c, &layer, o.uid, o.gid, err);
 	fs_tree_clear(&layer);
 	dockerignore_free((struct dockerignore *)o.exclude);
 	strlist_clear(&f.exclude);
@@ -188,7 +188,7 @@ int exec_workdir(struct exec_ctx *c, const struct plan_ins *ins,
 		d.type = LAYER_DIR;
 		d.mode = 0755;
 		fs_tree_put(&layer, &d);
-		r = exec_commit_layer(c, &layer, err);
+		r = exec_commit_layer(c, &layer, 0, 0, err);
 		fs_tree_clear(&layer);
 	} else if (e && e->type != LAYER_DIR) {
 		r = kerr_set(err, KERR_BUILD, "WORKDIR %s: not a directory", ins->args.v[0]);

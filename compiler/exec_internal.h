@@ -35,9 +35,10 @@ int exec_workdir(struct exec_ctx *c, const struct plan_ins *ins, struct kerr *er
 step_fn exec_meta_handler(const char *keyword);
 
 /* Commits the entries of one step as a layer onto the stage (adds the
- * missing ancestor directories, writes the blob, records the diffID). */
+ * missing ancestor directories, owned by uid:gid; writes the blob, records
+ * the diffID). */
 int exec_commit_layer(struct exec_ctx *c, struct fs_tree *layer,
-		      struct kerr *err);
+		      unsigned uid, unsigned gid, struct kerr *err);
 /* The stage's WorkingDir, "/" when unset. */
 const char *exec_workdir_of(const struct stage_state *st);
 /* Resolves p against the working dir; cleaned, relative to the root ("" =

@@ -8,8 +8,10 @@
 #include "exec_internal.h"
 
 /* Every ancestor directory of every entry is in the layer, as BuildKit's
- * diffs have them: taken from the stage when it exists, else 0755 root. */
-static void add_ancestors(struct fs_tree *stage, struct fs_tree *layer)
+ * diffs have them: taken from the stage when it exists, else made 0755 and
+ * owned by uid:gid (COPY --chown owns the directories it creates). */
+static void add_ancestors(struct fs_tree *stage, struct fs_tree *layer,
+			  unsigned uid, unsigned gid)
 {
 	struct strlist dirs = STRLIST_INIT;
 	for (size_t i = 0; i < layer->n; i++) {
@@ -32,16 +34,18 @@ static void add_ancestors(struct fs_tree *stage, struct fs_tree *layer)
 		d.path = xstrdup(dirs.v[i]);
 		d.type = LAYER_DIR;
 		d.mode = 0755;
+		d.uid = uid;
+		d.gid = gid;
 		fs_tree_put(layer, &d);
 	}
 	strlist_clear(&dirs);
 }
 
 int exec_commit_layer(struct exec_ctx *c, struct fs_tree *layer,
-		      struct kerr *err)
+		      unsigned uid, unsigned gid, struct kerr *err)
 {
 	struct layer_result res;
-	add_ancestors(&c->st->root, layer);
+	add_ancestors(&c->st->root, layer, uid, gid);
 	/* fs_tree_below sorts the tree: the writer gets it in order. */
 	size_t lo, hi;
 	fs_tree_below(layer, "", &lo, &hi);

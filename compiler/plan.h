@@ -62,6 +62,12 @@ struct plan {
 int plan_build(const struct df_ast *ast, const struct plan_opts *opts,
 	       struct plan **out, struct kerr *err);
 void plan_free(struct plan *p);
+/* Plans an ONBUILD trigger's text as an instruction of stage index, as the
+ * stage stands at its start (the ENV of the stage it continues). *ins
+ * points into *ast: clear the instruction, then free the ast. */
+int plan_trigger(const struct plan *p, int index, const char *text,
+		 struct df_ast **ast, struct plan_ins *ins, struct kerr *err);
+void plan_ins_clear(struct plan_ins *ins);
 /* The stage graph as JSON (stages, instructions, deps, closure). */
 json_t *plan_to_json(const struct plan *p);
 

@@ -129,6 +129,19 @@ static void apply_env(struct stage_ctx *c, const struct plan_ins *ins)
 		env_set(&c->st->env, ins->args.v[i], ins->args.v[i + 1]);
 }
 
+/* <<- : every line loses its leading tabs. */
+static char *strip_tabs(const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+	for (bool bol = true; *s; s++) {
+		if (bol && *s == '\t')
+			continue;
+		sb_addc(&sb, *s);
+		bol = *s == '\n';
+	}
+	return sb_detach(&sb, NULL);
+}
+
 /* Expands COPY/ADD heredoc bodies whose delimiter was not quoted. */
 static int expand_heredocs(struct stage_ctx *c, const struct df_node *n,
 			   struct plan_ins *ins, struct kerr *err)
@@ -139,10 +152,13 @@ static int expand_heredocs(struct stage_ctx *c, const struct df_node *n,
 	c->lx.raw_quotes = true;
 	for (size_t i = 0; i < n->nheredocs && !ret; i++) {
 		const struct df_heredoc *h = &n->heredocs[i];
-		if (h->expand && strcmp(ins->keyword, "RUN"))
-			ret = ctx_expand(c, h->content, &ins->heredoc_bodies[i], err);
-		else
-			ins->heredoc_bodies[i] = xstrdup(h->content);
+		char *body = h->chomp ? strip_tabs(h->content) : xstrdup(h->content);
+		if (h->expand && strcmp(ins->keyword, "RUN")) {
+			ret = ctx_expand(c, body, &ins->heredoc_bodies[i], err);
+			free(body);
+		} else {
+			ins->heredoc_bodies[i] = body;
+		}
 	}
 	c->lx = saved;
 	return ret;

@@ -283,7 +283,7 @@ int plan_build(const struct df_ast *ast, const struct plan_opts *opts,
 	return 0;
 }
 
-static void ins_clear(struct plan_ins *ins)
+void plan_ins_clear(struct plan_ins *ins)
 {
 	free(ins->keyword);
 	strlist_clear(&ins->flags);
@@ -301,7 +301,7 @@ void plan_free(struct plan *p)
 	for (size_t i = 0; i < p->nstages; i++) {
 		struct plan_stage *st = &p->stages[i];
 		for (size_t j = 0; j < st->nins; j++)
-			ins_clear(&st->ins[j]);
+			plan_ins_clear(&st->ins[j]);
 		free(st->ins);
 		free(st->name);
 		free(st->base);
@@ -315,4 +315,33 @@ void plan_free(struct plan *p)
 	env_clear(&p->meta_args);
 	strlist_clear(&p->unused_build_args);
 	free(p);
+}
+
+int plan_trigger(const struct plan *p, int index, const char *text,
+		 struct df_ast **ast, struct plan_ins *ins, struct kerr *err)
+{
+	const struct plan_stage *st = &p->stages[index];
+	struct plan_stage tmp = { .index = index, .base_stage = st->base_stage };
+	struct plan_opts opts = { 0 };
+	struct stage_ctx c = { .plan = (struct plan *)p, .st = &tmp, .opts = &opts };
+	int r = df_parse(p->file, text, strlen(text), ast, err);
+	c.lx = (struct shlex)SHLEX_INIT;
+	if (st->base_stage >= 0)
+		env_copy(&tmp.env, &p->stages[st->base_stage].env);
+	if (!r && (*ast)->root->nchildren != 1)
+		r = kerr_set(err, KERR_USAGE, "ONBUILD trigger \"%s\" is not one instruction", text);
+	if (!r && !is_known((*ast)->root->children[0]->value))
+		r = kerr_set(err, KERR_USAGE, "ONBUILD trigger \"%s\": unknown instruction", text);
+	if (!r)
+		r = plan_add_instruction(&c, (*ast)->root->children[0], err);
+	if (!r)
+		*ins = tmp.ins[0];
+	else if (tmp.nins)
+		plan_ins_clear(&tmp.ins[0]);
+	free(tmp.ins);
+	free(tmp.deps);
+	env_clear(&tmp.env);
+	env_clear(&tmp.args);
+	strlist_clear(&c.used_build_args);
+	return r;
 }
