@@ -58,6 +58,20 @@ static void emit(struct fs_tree *from, const struct layer_entry *src,
 	fs_tree_put(out, &e);
 }
 
+/* The destination of a directory's contents is made as BuildKit makes it:
+ * 0755, owned by --chown, not --chmod'ed (only what is copied is). */
+static void made_dir(const char *path, const struct copy_opts *o,
+		     struct fs_tree *out)
+{
+	struct layer_entry d = { 0 };
+	d.path = xstrdup(path);
+	d.type = LAYER_DIR;
+	d.mode = 0755;
+	if (o->chown)
+		d.uid = o->uid, d.gid = o->gid;
+	fs_tree_put(out, &d);
+}
+
 static bool excluded(const struct copy_opts *o, const char *rel)
 {
 	return o->exclude && dockerignore_match(o->exclude, rel);
@@ -77,7 +91,7 @@ static void copy_match(struct fs_tree *from, const char *name,
 	if (!e || e->type == LAYER_DIR) {
 		size_t lo, hi;
 		if (e && *base)
-			emit(from, e, xstrdup(base), o, out);
+			made_dir(base, o, out);
 		fs_tree_below(from, real, &lo, &hi);
 		size_t skip = *real ? strlen(real) + 1 : 0;
 		for (size_t i = lo; i < hi; i++) {

@@ -64,8 +64,8 @@ struct dockerignore {
 #define SCANNER_MAX_LINE 65536 /* bufio.MaxScanTokenSize */
 
 /* Handles one line (CR and first-line BOM already dropped). */
-static int read_line(const char *s, size_t n, int lineno, struct strlist *out,
-		     struct kerr *err)
+static int read_line(const char *s, size_t n, size_t lineno,
+		     struct strlist *out, struct kerr *err)
 {
 	struct strbuf sb = STRBUF_INIT;
 	if (n > 0 && s[0] == '#')
@@ -74,7 +74,7 @@ static int read_line(const char *s, size_t n, int lineno, struct strlist *out,
 	if (n == 0)
 		return 0;
 	if (memchr(s, '\0', n))
-		return kerr_set(err, KERR_USAGE, ".dockerignore line %d: NUL byte in pattern", lineno);
+		return kerr_set(err, KERR_USAGE, ".dockerignore line %zu: NUL byte in pattern", lineno);
 	if (s[0] == '!') {
 		sb_addc(&sb, '!');
 		s++;
@@ -93,14 +93,13 @@ static int read_line(const char *s, size_t n, int lineno, struct strlist *out,
 int dockerignore_read(const char *buf, size_t len, struct strlist *patterns,
 		      struct kerr *err)
 {
-	size_t pos = 0;
-	int lineno = 0;
+	size_t pos = 0, lineno = 0;
 	while (pos < len) {
 		const char *s = buf + pos;
 		const char *nl = memchr(s, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - s) : len - pos;
 		if (n >= SCANNER_MAX_LINE)
-			return kerr_set(err, KERR_USAGE, "error reading .dockerignore: line %d: bufio.Scanner: token too long", lineno + 1);
+			return kerr_set(err, KERR_USAGE, "error reading .dockerignore: line %zu: bufio.Scanner: token too long", lineno + 1);
 		pos += n + (nl != NULL);
 		if (n > 0 && s[n - 1] == '\r')
 			n--;
@@ -670,6 +669,8 @@ static int re_token(struct re_parse *ps, bool *repeat)
 		*repeat = true;
 		return 0;
 	}
+	if (c == ')')
+		return re_fail(ps, "unexpected )");
 	if (c == '*' || c == '+' || c == '?') {
 		ps->i++;
 		*repeat = true;

@@ -161,6 +161,10 @@ int exec_copy(struct exec_ctx *c, const struct plan_ins *ins, struct kerr *err)
 		r = heredoc ? copy_heredoc(ins, &hd, &o, &layer, err) :
 			      copy_one(c, ins, src, tree, &o, &layer, err);
 	}
+	/* A destination directory that exists keeps what it was. */
+	const struct layer_entry *have = fs_tree_get(&c->st->root, o.dest);
+	if (!r && have && have->type == LAYER_DIR && fs_tree_get(&layer, o.dest))
+		fs_tree_put_copy(&layer, have);
 	if (!r)
 		r = exec_commit_layer(c, &layer, o.uid, o.gid, err);
 	fs_tree_clear(&layer);

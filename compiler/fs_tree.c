@@ -100,6 +100,23 @@ void fs_tree_copy(struct fs_tree *dst, const struct fs_tree *src)
 		fs_tree_put_copy(dst, &src->e[i]);
 }
 
+void fs_tree_remove(struct fs_tree *t, const char *path, bool self)
+{
+	size_t lo, hi, k;
+	struct layer_entry *e = self && *path ? find(t, path) : NULL;
+	if (e) {
+		k = (size_t)(e - t->e);
+		layer_entry_free(e);
+		memmove(e, e + 1, (t->n - k - 1) * sizeof(*e));
+		t->n--;
+	}
+	fs_tree_below(t, path, &lo, &hi);
+	for (k = lo; k < hi; k++)
+		layer_entry_free(&t->e[k]);
+	memmove(t->e + lo, t->e + hi, (t->n - hi) * sizeof(*t->e));
+	t->n -= hi - lo;
+}
+
 void fs_tree_clear(struct fs_tree *t)
 {
 	for (size_t i = 0; i < t->n; i++)

@@ -25,6 +25,8 @@ const struct layer_entry *fs_tree_get(struct fs_tree *t, const char *path);
 void fs_tree_below(struct fs_tree *t, const char *dir, size_t *lo,
 		   size_t *hi);
 void fs_tree_copy(struct fs_tree *dst, const struct fs_tree *src);
+/* Removes path itself (when self) and everything below it. */
+void fs_tree_remove(struct fs_tree *t, const char *path, bool self);
 void fs_tree_clear(struct fs_tree *t);
 /* A deep copy of one entry. */
 void layer_entry_copy(struct layer_entry *dst, const struct layer_entry *src);
