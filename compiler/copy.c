@@ -169,14 +169,9 @@ static int copy_pattern(struct fs_tree *from, const char *pattern,
 	int r = 0;
 	for (size_t i = 0; i < hits.n && !r; i++)
 		r = copy_named(from, hits.v[i], o, out, err);
-	size_t n = hits.n;
 	strlist_clear(&hits);
-	if (r < 0)
-		return -1;
-	if (!n)
-		return kerr_set(err, KERR_BUILD, "%s: no files in the %s match \"%s\"",
-				o->what, o->origin, pattern);
-	return 0;
+	/* A pattern that matches nothing copies nothing, as in BuildKit. */
+	return r;
 }
 
 /* "a/./b/c": --parents keeps only what follows the pivot. */

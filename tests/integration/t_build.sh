@@ -331,6 +331,17 @@ assert kimg.Image(sys.argv[1]).config["config"]["WorkingDir"] == "/work/deeper"
 PY
 }
 
+test_copy_wildcard_matching_nothing_copies_nothing_as_buildkit() {
+	kb_write ctx/a.txt a
+	printf 'FROM scratch\nCOPY a.txt nothing*.txt /w/\n' >ctx/Dockerfile
+	kb_build out.tar ctx -t t:t
+	kb_unpack out.tar t b
+	kb_expect_tree b <<'EOF'
+w d 755 0:0
+w/a.txt f 644 0:0
+EOF
+}
+
 test_copy_wildcards_match_as_docker_including_bracket_escape() {
 	for f in a1.txt a2.txt b.txt x.txt '[x].txt' 'sp ace.txt' dir1/p dir2/q; do
 		kb_write "ctx/$f" "$f"
