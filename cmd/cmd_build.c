@@ -32,12 +32,17 @@ int cmd_build(int argc, char **argv)
 		{ "source-date-epoch", required_argument, NULL, 'e' },
 		{ "compression", required_argument, NULL, 'z' },
 		{ "progress", required_argument, NULL, 'P' },
+		{ "lock", required_argument, NULL, 'l' },
+		{ "locked", no_argument, NULL, 'L' },
+		{ "offline", no_argument, NULL, 'O' },
+		{ "vendor", required_argument, NULL, 'v' },
+		{ "insecure-registry", required_argument, NULL, 'i' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct build_opts o = { 0 };
 	struct kerr err = KERR_INIT;
 	int c;
-	o.compression = LAYER_GZIP;
+	o.pin.compression = LAYER_GZIP;
 	while ((c = getopt_long(argc, argv, "f:t:o:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f': o.fe.file = optarg; break;
@@ -49,8 +54,13 @@ int cmd_build(int argc, char **argv)
 		case 'c': o.cache_dir = optarg; break;
 		case 'e': o.epoch = optarg; break;
 		case 'P': o.quiet = !strcmp(optarg, "quiet"); break;
+		case 'l': o.pin.lock_path = optarg; break;
+		case 'L': o.pin.locked = true; break;
+		case 'O': o.pin.offline = true; break;
+		case 'v': o.vendor = optarg; break;
+		case 'i': strlist_push(&o.pin.insecure, optarg); break;
 		case 'z':
-			if (!parse_compression(optarg, &o.compression))
+			if (!parse_compression(optarg, &o.pin.compression))
 				break;
 			fprintf(stderr, "kiln: build: --compression must be gzip, zstd or none\n");
 			/* fall through */

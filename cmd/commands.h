@@ -4,5 +4,7 @@
 
 int cmd_parse(int argc, char **argv);
 int cmd_build(int argc, char **argv);
+int cmd_lock(int argc, char **argv);
+int cmd_vendor(int argc, char **argv);
 
 #endif

@@ -12,8 +12,13 @@ static void usage(FILE *out)
 	      "  build [-f FILE|-] [-t NAME:TAG]... [-o OUT.tar] [--target S]\n"
 	      "        [--build-arg K[=V]]... [--platform P] [--cache-dir DIR]\n"
 	      "        [--source-date-epoch N] [--compression gzip|zstd|none]\n"
-	      "        [--progress plain|quiet] CONTEXT|-\n"
+	      "        [--progress plain|quiet] [--lock PATH] [--locked] [--offline]\n"
+	      "        [--vendor DIR] [--insecure-registry HOST]... CONTEXT|-\n"
 	      "                                   build an OCI image tarball\n"
+	      "  lock [-f FILE] [--build-arg K[=V]]... [--platform P] [--lock PATH]\n"
+	      "       [--update] [--insecure-registry HOST]... CONTEXT\n"
+	      "                                   pin every base image and URL in kiln.lock\n"
+	      "  vendor [--lock PATH] -o DIR      every pinned blob into an OCI layout\n"
 	      "  parse [-f FILE] [--json] [--target S] [--build-arg K[=V]]...\n"
 	      "        [--platform P] [CONTEXT]   print the Dockerfile's syntax tree\n"
 	      "                                   (--json: the planned stage graph)\n",
@@ -28,6 +33,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "build"))
 		return cmd_build(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "lock"))
+		return cmd_lock(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "vendor"))
+		return cmd_vendor(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "parse"))
 		return cmd_parse(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||

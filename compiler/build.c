@@ -24,8 +24,10 @@ int build_parse_epoch(const char *s, int64_t *out, struct kerr *err)
 	return 0;
 }
 
-static char *default_cache_dir(void)
+char *build_cache_dir(const char *given)
 {
+	if (given)
+		return xstrdup(given);
 	struct strbuf sb = STRBUF_INIT;
 	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
 	if (xdg && *xdg)
@@ -61,37 +63,73 @@ static int rm_entry(const char *path, const struct stat *st, int flag,
 	return 0;
 }
 
-/* Everything after the options are known: plan, execute, write. */
-static int build_with(struct build_opts *o, const struct plan *p,
-		      struct build_context *ctx, const char *cache,
-		      const struct strlist *tags, int64_t epoch,
-		      struct kerr *err)
+/* The scratch dir of one build, under the cache dir. */
+static char *make_tmpdir(const char *cache, struct kerr *err)
 {
-	struct blobstore *bs = blobstore_open(cache, err);
 	struct strbuf tmp = STRBUF_INIT;
-	struct oci_image_ref img = { 0 };
-	int r = bs ? 0 : -1;
 	sb_addf(&tmp, "%s/tmp", cache);
-	if (!r && fsutil_mkdir_p(tmp.buf, err) < 0)
-		r = -1;
+	if (fsutil_mkdir_p(tmp.buf, err) < 0) {
+		sb_release(&tmp);
+		return NULL;
+	}
 	sb_adds(&tmp, "/build-XXXXXX");
-	if (!r && !mkdtemp(tmp.buf))
-		r = kerr_set(err, KERR_BUILD, "mkdtemp %s: %s", tmp.buf, strerror(errno));
+	if (!mkdtemp(tmp.buf)) {
+		kerr_set(err, KERR_BUILD, "mkdtemp %s: %s", tmp.buf, strerror(errno));
+		sb_release(&tmp);
+		return NULL;
+	}
+	return sb_detach(&tmp, NULL);
+}
+
+/* Everything after the plan: pin the inputs, execute, write. */
+static int build_with(struct build_opts *o, const struct plan *p,
+		      struct build_context *ctx, struct blobstore *bs,
+		      const char *cache, const struct strlist *tags,
+		      int64_t epoch, struct kerr *err)
+{
+	struct lockfile lf = { 0 };
+	struct fetch_client *fc = NULL;
+	struct oci_image_ref img = { 0 };
+	char *tmp = NULL;
+	int r = pin_plan(&o->pin, &o->fe, p, bs, &lf, &fc, err);
+	if (!r && !(tmp = make_tmpdir(cache, err)))
+		r = -1;
 	struct exec_opts eo = { .plan = p, .ctx = ctx, .bs = bs, .epoch = epoch,
-				.compression = o->compression, .tmpdir = tmp.buf,
-				.platform = o->fe.plan.platform, .quiet = o->quiet };
+				.compression = o->pin.compression, .tmpdir = tmp,
+				.platform = o->fe.plan.platform, .quiet = o->quiet,
+				.lock = &lf, .fc = fc, .vendor = o->vendor };
 	if (!r)
 		r = exec_build(&eo, &img, err);
 	if (!r)
 		r = oci_write_image_tar(bs, o->output, &img, tags, epoch, err);
 	if (!r)
 		printf("%s %s\n", img.manifest_digest, o->output);
-	if (!strstr(tmp.buf, "XXXXXX"))
-		nftw(tmp.buf, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	if (tmp)
+		nftw(tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	free(tmp);
 	strlist_clear(&img.layer_digests);
-	sb_release(&tmp);
-	blobstore_free(bs);
+	lockfile_clear(&lf);
+	fetch_client_free(fc);
 	return r;
+}
+
+/* Options that need checking before anything is read. */
+static int check_options(struct build_opts *o, int64_t *epoch,
+			 struct strlist *tags, struct kerr *err)
+{
+	const char *env_epoch = getenv("SOURCE_DATE_EPOCH");
+	if (o->fe.context && !strcmp(o->fe.context, "-"))
+		o->fe.file = "-";
+	if (!o->fe.plan.platform)
+		o->fe.plan.platform = plan_host_platform();
+	if (!o->output)
+		o->output = "image.tar";
+	if (o->pin.offline && o->pin.update)
+		return kerr_set(err, KERR_USAGE, "--offline and --update exclude each other");
+	if ((o->epoch || env_epoch) &&
+	    build_parse_epoch(o->epoch ? o->epoch : env_epoch, epoch, err) < 0)
+		return -1;
+	return normalise_tags(&o->tags, tags, err);
 }
 
 int build_run(struct build_opts *o, struct kerr *err)
@@ -100,21 +138,12 @@ int build_run(struct build_opts *o, struct kerr *err)
 	struct plan *p = NULL;
 	struct build_context ctx;
 	struct strlist tags = STRLIST_INIT;
+	struct blobstore *bs = NULL;
 	int64_t epoch = 0;
-	const char *env_epoch = getenv("SOURCE_DATE_EPOCH");
-	char *cache = o->cache_dir ? xstrdup(o->cache_dir) : default_cache_dir();
+	char *cache = build_cache_dir(o->cache_dir);
 	bool stdin_ctx = o->fe.context && !strcmp(o->fe.context, "-");
-	if (stdin_ctx)
-		o->fe.file = "-";
-	if (!o->fe.plan.platform)
-		o->fe.plan.platform = plan_host_platform();
-	if (!o->output)
-		o->output = "image.tar";
 	memset(&ctx, 0, sizeof(ctx));
-	int r = o->epoch || env_epoch ?
-			build_parse_epoch(o->epoch ? o->epoch : env_epoch, &epoch, err) : 0;
-	if (!r)
-		r = normalise_tags(&o->tags, &tags, err);
+	int r = check_options(o, &epoch, &tags, err);
 	if (!r)
 		r = frontend_parse(&o->fe, &ast, err);
 	if (!r)
@@ -124,8 +153,11 @@ int build_run(struct build_opts *o, struct kerr *err)
 			p->unused_build_args.v[i]);
 	if (!r)
 		r = context_open(&ctx, stdin_ctx ? NULL : o->fe.context, err);
+	if (!r && !(bs = blobstore_open(cache, err)))
+		r = -1;
 	if (!r)
-		r = build_with(o, p, &ctx, cache, &tags, epoch, err);
+		r = build_with(o, p, &ctx, bs, cache, &tags, epoch, err);
+	blobstore_free(bs);
 	context_close(&ctx);
 	plan_free(p);
 	df_ast_free(ast);
@@ -138,4 +170,5 @@ void build_opts_clear(struct build_opts *o)
 {
 	frontend_opts_clear(&o->fe);
 	strlist_clear(&o->tags);
+	strlist_clear(&o->pin.insecure);
 }

@@ -5,6 +5,7 @@
 
 #include "../oci/layer.h"
 #include "frontend.h"
+#include "pin.h"
 
 struct build_opts {
 	struct frontend_opts fe;     /* context "-": Dockerfile on stdin */
@@ -12,11 +13,14 @@ struct build_opts {
 	const char *output;          /* default "image.tar" */
 	const char *cache_dir;       /* NULL: $XDG_CACHE_HOME/kiln */
 	const char *epoch;           /* --source-date-epoch, else env, else 0 */
-	enum layer_compression compression;
 	bool quiet;
+	struct pin_opts pin;         /* --lock, --locked, --offline... */
+	const char *vendor;          /* --vendor DIR */
 };
 
 int build_run(struct build_opts *o, struct kerr *err);
+/* The default cache dir: $XDG_CACHE_HOME/kiln or ~/.cache/kiln. */
+char *build_cache_dir(const char *given);
 /* SOURCE_DATE_EPOCH must be a plain decimal integer. */
 int build_parse_epoch(const char *s, int64_t *out, struct kerr *err);
 void build_opts_clear(struct build_opts *o);

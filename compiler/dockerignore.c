@@ -24,7 +24,16 @@
 #include "../oci/strbuf.h"
 #include "go_match.h"
 
-enum re_op { RE_SET, RE_GROUP, RE_BEGIN, RE_END, RE_WORDB, RE_NWORDB, RE_NOP, RE_BAR };
+enum re_op {
+	RE_SET,
+	RE_GROUP,
+	RE_BEGIN,
+	RE_END,
+	RE_WORDB,
+	RE_NWORDB,
+	RE_NOP,
+	RE_BAR
+};
 
 /* A set of runes: ranges, optionally negated. */
 struct rune_set {
@@ -48,7 +57,7 @@ struct di_pat {
 	size_t len;
 	bool exclusion;
 	enum dockerignore_kind kind;
-	char *regexp;     /* Go regexp text, DOCKERIGNORE_REGEXP only */
+	char *regexp;	  /* Go regexp text, DOCKERIGNORE_REGEXP only */
 	char *regexp_err; /* why it does not compile, or NULL */
 	struct re_item *items;
 	size_t nitems;
@@ -74,7 +83,9 @@ static int read_line(const char *s, size_t n, size_t lineno,
 	if (n == 0)
 		return 0;
 	if (memchr(s, '\0', n))
-		return kerr_set(err, KERR_USAGE, ".dockerignore line %zu: NUL byte in pattern", lineno);
+		return kerr_set(err, KERR_USAGE,
+				".dockerignore line %zu: NUL byte in pattern",
+				lineno);
 	if (s[0] == '!') {
 		sb_addc(&sb, '!');
 		s++;
@@ -99,7 +110,10 @@ int dockerignore_read(const char *buf, size_t len, struct strlist *patterns,
 		const char *nl = memchr(s, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - s) : len - pos;
 		if (n >= SCANNER_MAX_LINE)
-			return kerr_set(err, KERR_USAGE, "error reading .dockerignore: line %zu: bufio.Scanner: token too long", lineno + 1);
+			return kerr_set(err, KERR_USAGE,
+					"error reading .dockerignore: line "
+					"%zu: bufio.Scanner: token too long",
+					lineno + 1);
 		pos += n + (nl != NULL);
 		if (n > 0 && s[n - 1] == '\r')
 			n--;
@@ -156,7 +170,7 @@ static void sb_add_rune(struct strbuf *sb, uint32_t r)
 {
 	char b[4];
 	size_t n = r < 0x80 ? 1 : r < 0x800 ? 2 : r < 0x10000 ? 3 : 4;
-	static const unsigned char lead[] = { 0, 0, 0xc0, 0xe0, 0xf0 };
+	static const unsigned char lead[] = {0, 0, 0xc0, 0xe0, 0xf0};
 	for (size_t i = n - 1; i > 0; i--, r >>= 6)
 		b[i] = (char)(0x80 | (r & 0x3f));
 	b[0] = (char)(lead[n] | r);
@@ -189,7 +203,7 @@ static enum dockerignore_kind glob_star(struct go_scan *sc, struct strbuf *re,
 /* Writes Go's regexp text for pat into re and returns the match kind. */
 static enum dockerignore_kind glob_to_regexp(const char *pat, struct strbuf *re)
 {
-	struct go_scan sc = { pat, strlen(pat), 0, -2 };
+	struct go_scan sc = {pat, strlen(pat), 0, -2};
 	enum dockerignore_kind k = DOCKERIGNORE_EXACT;
 	sb_addc(re, '^');
 	for (size_t i = 0; scan_peek(&sc) != SCAN_EOF; i++) {
@@ -199,7 +213,8 @@ static enum dockerignore_kind glob_to_regexp(const char *pat, struct strbuf *re)
 		} else if (ch == '?') {
 			sb_adds(re, "[^/]");
 			k = DOCKERIGNORE_REGEXP;
-		} else if (ch == '.' || ch == '+' || ch == '(' || ch == ')' || ch == '$') {
+		} else if (ch == '.' || ch == '+' || ch == '(' || ch == ')' ||
+			   ch == '$') {
 			sb_addc(re, '\\');
 			sb_addc(re, (char)ch);
 		} else if (ch == '\\') {
@@ -246,23 +261,23 @@ static const struct re_group {
 	size_t n;
 	const char *r;
 } re_groups[] = {
-	{ "\\d", 1, "09" },
-	{ "\\s", 3, "\t\n\f\r  " },
-	{ "\\w", 4, "09AZ__az" },
-	{ "[:alnum:]", 3, "09AZaz" },
-	{ "[:alpha:]", 2, "AZaz" },
-	{ "[:ascii:]", 1, "\0\x7f" },
-	{ "[:blank:]", 2, "\t\t  " },
-	{ "[:cntrl:]", 2, "\0\x1f\x7f\x7f" },
-	{ "[:digit:]", 1, "09" },
-	{ "[:graph:]", 1, "!~" },
-	{ "[:lower:]", 1, "az" },
-	{ "[:print:]", 1, " ~" },
-	{ "[:punct:]", 4, "!/:@[`{~" },
-	{ "[:space:]", 2, "\t\r  " },
-	{ "[:upper:]", 1, "AZ" },
-	{ "[:word:]", 4, "09AZ__az" },
-	{ "[:xdigit:]", 3, "09AFaf" },
+    {"\\d", 1, "09"},
+    {"\\s", 3, "\t\n\f\r  "},
+    {"\\w", 4, "09AZ__az"},
+    {"[:alnum:]", 3, "09AZaz"},
+    {"[:alpha:]", 2, "AZaz"},
+    {"[:ascii:]", 1, "\0\x7f"},
+    {"[:blank:]", 2, "\t\t  "},
+    {"[:cntrl:]", 2, "\0\x1f\x7f\x7f"},
+    {"[:digit:]", 1, "09"},
+    {"[:graph:]", 1, "!~"},
+    {"[:lower:]", 1, "az"},
+    {"[:print:]", 1, " ~"},
+    {"[:punct:]", 4, "!/:@[`{~"},
+    {"[:space:]", 2, "\t\r  "},
+    {"[:upper:]", 1, "AZ"},
+    {"[:word:]", 4, "09AZ__az"},
+    {"[:xdigit:]", 3, "09AFaf"},
 };
 
 /* Adds the group named name[0..n) ("\d", "[:alpha:]", negated "\D" or
@@ -288,7 +303,8 @@ static int set_add_group(struct rune_set *set, const char *name, size_t n)
 		if (strcmp(gr->name, key) != 0)
 			continue;
 		for (size_t i = 0; i < gr->n; i++) {
-			uint32_t lo = (unsigned char)gr->r[2 * i], hi = (unsigned char)gr->r[2 * i + 1];
+			uint32_t lo = (unsigned char)gr->r[2 * i],
+				 hi = (unsigned char)gr->r[2 * i + 1];
 			if (!neg)
 				set_add(set, lo, hi);
 			else if (lo > next)
@@ -325,7 +341,8 @@ static struct re_item *re_push(struct re_parse *ps, enum re_op op)
 	struct re_item *it;
 	if (ps->nitems == ps->alloc) {
 		ps->alloc = ps->alloc ? 2 * ps->alloc : 8;
-		ps->items = xreallocarray(ps->items, ps->alloc, sizeof(*ps->items));
+		ps->items =
+		    xreallocarray(ps->items, ps->alloc, sizeof(*ps->items));
 	}
 	it = &ps->items[ps->nitems++];
 	memset(it, 0, sizeof(*it));
@@ -372,7 +389,8 @@ static int re_hex(struct re_parse *ps, size_t *i, uint32_t *r)
 		return re_fail(ps, "invalid escape sequence");
 	if (c != '{') {
 		x = unhex(c);
-		if (*i == ps->n || re_rune(ps, i, &c) < 0 || x < 0 || unhex(c) < 0)
+		if (*i == ps->n || re_rune(ps, i, &c) < 0 || x < 0 ||
+		    unhex(c) < 0)
 			return re_fail(ps, "invalid escape sequence");
 		*r = (uint32_t)(x * 16 + unhex(c));
 		return 0;
@@ -382,7 +400,8 @@ static int re_hex(struct re_parse *ps, size_t *i, uint32_t *r)
 			return re_fail(ps, "invalid escape sequence");
 		if (c == '}')
 			break;
-		if (unhex(c) < 0 || (v = v * 16 + (uint32_t)unhex(c)) > 0x10ffff)
+		if (unhex(c) < 0 ||
+		    (v = v * 16 + (uint32_t)unhex(c)) > 0x10ffff)
 			return re_fail(ps, "invalid escape sequence");
 		nhex++;
 	}
@@ -399,12 +418,14 @@ static int re_escape(struct re_parse *ps, size_t *i, uint32_t *r)
 		return re_fail(ps, "trailing backslash at end of expression");
 	if (re_rune(ps, i, &c) < 0)
 		return -1;
-	if (c < 0x80 && !((c | 0x20) >= 'a' && (c | 0x20) <= 'z') && !(c >= '0' && c <= '9')) {
+	if (c < 0x80 && !((c | 0x20) >= 'a' && (c | 0x20) <= 'z') &&
+	    !(c >= '0' && c <= '9')) {
 		*r = c;
 		return 0;
 	}
 	if (c >= '1' && c <= '7' && !is_octal(ps, *i))
-		return re_fail(ps, "invalid escape sequence"); /* a backreference */
+		return re_fail(ps,
+			       "invalid escape sequence"); /* a backreference */
 	if (c >= '0' && c <= '7') {
 		*r = c - '0';
 		for (int k = 1; k < 3 && is_octal(ps, *i); k++)
@@ -447,7 +468,8 @@ static int re_class_item(struct re_parse *ps, size_t *i, struct rune_set *set)
 		if (end) {
 			*i += (size_t)(end - t) + 2;
 			if (set_add_group(set, t, (size_t)(end - t) + 2) < 0)
-				return re_fail(ps, "invalid character class range");
+				return re_fail(ps,
+					       "invalid character class range");
 			return 0;
 		}
 	}
@@ -474,7 +496,7 @@ static int re_class_item(struct re_parse *ps, size_t *i, struct rune_set *set)
 /* Go's parseClass: ps->i is at the '['. */
 static int re_class(struct re_parse *ps)
 {
-	struct rune_set set = { NULL, 0, 0, false };
+	struct rune_set set = {NULL, 0, 0, false};
 	size_t i = ps->i + 1;
 	bool first = true;
 	if (i < ps->n && ps->s[i] == '^') {
@@ -546,16 +568,21 @@ static int re_repeat(struct re_parse *ps, int min, int max, bool counted)
 	if (ps->i < ps->n && ps->s[ps->i] == '?')
 		ps->i++; /* non-greedy: the same set of matches */
 	if (counted) {
-		it->lev = xreallocarray(it->lev, it->nlev + 1, sizeof(*it->lev));
+		it->lev =
+		    xreallocarray(it->lev, it->nlev + 1, sizeof(*it->lev));
 		it->lev[it->nlev++] = max == 0 ? -1 : max < 0 ? min : max;
 	}
-	if (it->op == RE_SET && !nest_counts(it->min, it->max, min, max, &min, &max))
-		return re_fail(ps, "nested repeat with gaps (via \\Q\\E) is not supported");
+	if (it->op == RE_SET &&
+	    !nest_counts(it->min, it->max, min, max, &min, &max))
+		return re_fail(
+		    ps,
+		    "nested repeat with gaps (via \\Q\\E) is not supported");
 	if (it->op == RE_SET) {
 		it->min = min;
 		it->max = max;
 	} else if (it->op == RE_GROUP ? max == 0 : min == 0) {
-		it->op = RE_NOP; /* zero-width or empty: repeats change nothing else */
+		it->op = RE_NOP; /* zero-width or empty: repeats change nothing
+				    else */
 	}
 	return 0;
 }
@@ -566,7 +593,8 @@ static bool re_int(struct re_parse *ps, size_t *i, int *v)
 	size_t start = *i;
 	if (*i == ps->n || ps->s[*i] < '0' || ps->s[*i] > '9')
 		return false;
-	if (ps->n - *i >= 2 && ps->s[*i] == '0' && ps->s[*i + 1] >= '0' && ps->s[*i + 1] <= '9')
+	if (ps->n - *i >= 2 && ps->s[*i] == '0' && ps->s[*i + 1] >= '0' &&
+	    ps->s[*i + 1] <= '9')
 		return false;
 	for (*v = 0; *i < ps->n && ps->s[*i] >= '0' && ps->s[*i] <= '9'; ++*i)
 		if (*v >= 0)
@@ -618,7 +646,7 @@ static int re_quote(struct re_parse *ps)
 static int re_backslash(struct re_parse *ps)
 {
 	static const char ops[] = "AbBz";
-	static const enum re_op op[] = { RE_BEGIN, RE_WORDB, RE_NWORDB, RE_END };
+	static const enum re_op op[] = {RE_BEGIN, RE_WORDB, RE_NWORDB, RE_END};
 	char c = ps->i + 1 < ps->n ? ps->s[ps->i + 1] : '\0';
 	uint32_t r;
 	if (c && strchr(ops, c)) {
@@ -646,7 +674,8 @@ static int re_backslash(struct re_parse *ps)
 /* One token at ps->i; *repeat tells whether it was a repeat operator. */
 static int re_token(struct re_parse *ps, bool *repeat)
 {
-	static const enum re_op simple[] = { ['|'] = RE_BAR, ['^'] = RE_BEGIN, ['$'] = RE_END };
+	static const enum re_op simple[] = {
+	    ['|'] = RE_BAR, ['^'] = RE_BEGIN, ['$'] = RE_END};
 	char c = ps->s[ps->i];
 	uint32_t r;
 	if (c == '|' || c == '^' || c == '$') {
@@ -662,7 +691,8 @@ static int re_token(struct re_parse *ps, bool *repeat)
 		return 0;
 	}
 	if (c == '(') { /* only Pattern.compile's own (.*\/)? */
-		if (ps->n - ps->i < 6 || memcmp(ps->s + ps->i, "(.*/)?", 6) != 0)
+		if (ps->n - ps->i < 6 ||
+		    memcmp(ps->s + ps->i, "(.*/)?", 6) != 0)
 			return re_fail(ps, "unsupported group");
 		re_push(ps, RE_GROUP)->min = 0;
 		ps->i += 6;
@@ -700,7 +730,8 @@ static void items_free(struct re_item *items, size_t n)
 /* Parses p->regexp into p->items, or sets p->regexp_err. */
 static void re_compile(struct di_pat *p)
 {
-	struct re_parse ps = { p->regexp, 0, strlen(p->regexp), NULL, 0, 0, false, NULL };
+	struct re_parse ps = {p->regexp, 0,   strlen(p->regexp), NULL, 0, 0,
+			      false,	 NULL};
 	while (ps.i < ps.n) {
 		bool repeat = false;
 		if (re_token(&ps, &repeat) < 0)
@@ -762,7 +793,8 @@ static void step_set(const struct re_item *it, struct re_text *x,
 		if (j < min)
 			continue;
 		lo = run;
-		if (it->max >= 0 && j >= (size_t)it->max && j - (size_t)it->max > lo)
+		if (it->max >= 0 && j >= (size_t)it->max &&
+		    j - (size_t)it->max > lo)
 			lo = j - (size_t)it->max;
 		next[j] = lo <= j - min && x->cnt[j - min + 1] > x->cnt[lo];
 	}
@@ -782,7 +814,8 @@ static void step_group(const struct re_text *x, const bool *cur, bool *next)
 static bool is_word(const struct re_text *x, size_t j)
 {
 	uint32_t c = j < x->m ? x->r[j] : 0;
-	return c == '_' || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+	return c == '_' || (c >= '0' && c <= '9') ||
+	       ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
 }
 
 static bool assert_holds(enum re_op op, const struct re_text *x, size_t j)
@@ -853,7 +886,9 @@ static bool tail_empty(const struct di_pat *p, size_t lo, size_t hi,
 {
 	for (size_t k = lo; k < hi; k++) {
 		const struct re_item *it = &p->items[k];
-		if (it->op == RE_SET ? it->min > 0 : it->op != RE_END && !assert_holds(it->op, x, j))
+		if (it->op == RE_SET
+			? it->min > 0
+			: it->op != RE_END && !assert_holds(it->op, x, j))
 			return false;
 	}
 	return true;
@@ -876,8 +911,9 @@ static bool re_match_prefixes(const struct di_pat *p, const char *s, size_t n)
 			e++;
 		const bool *end = run_branch(p, lo, e, &x);
 		for (size_t j = 0; j <= x.m && !hit; j++)
-			hit = end[j] && (e == hi || ((j == x.m || x.r[j] == '/') &&
-						      tail_empty(p, e + 1, hi, &x, j)));
+			hit = end[j] &&
+			      (e == hi || ((j == x.m || x.r[j] == '/') &&
+					   tail_empty(p, e + 1, hi, &x, j)));
 	}
 	text_release(&x);
 	return hit;
@@ -900,7 +936,8 @@ static bool pat_hit(const struct di_pat *p, const char *s, size_t n)
 		sl = p->len - 2;
 		if (n >= sl && !memcmp(s + n - sl, suf, sl))
 			return true;
-		return sl > 0 && suf[0] == '/' && n == sl - 1 && !memcmp(s, suf + 1, n);
+		return sl > 0 && suf[0] == '/' && n == sl - 1 &&
+		       !memcmp(s, suf + 1, n);
 	default:
 		return re_match(p, s, n);
 	}
@@ -933,11 +970,13 @@ static void sb_quote(struct strbuf *sb, const char *s, size_t n)
 	sb_adds(sb, n > 256 ? "\"..." : "\"");
 }
 
-static int pattern_error(struct kerr *err, const char *s, size_t n, const char *why)
+static int pattern_error(struct kerr *err, const char *s, size_t n,
+			 const char *why)
 {
 	struct strbuf sb = STRBUF_INIT;
 	sb_quote(&sb, s, n);
-	kerr_set(err, KERR_USAGE, "bad .dockerignore pattern %s: %s", sb_str(&sb), why);
+	kerr_set(err, KERR_USAGE, "bad .dockerignore pattern %s: %s",
+		 sb_str(&sb), why);
 	sb_release(&sb);
 	return -1;
 }
@@ -955,7 +994,8 @@ static void pat_compile(struct di_pat *p)
 }
 
 /* New's loop body for one pattern. */
-static int add_pattern(struct dockerignore *d, const char *raw, struct kerr *err)
+static int add_pattern(struct dockerignore *d, const char *raw,
+		       struct kerr *err)
 {
 	const char *s = raw;
 	size_t n = strlen(raw);
@@ -1016,11 +1056,13 @@ static int match_path(const struct dockerignore *d, const char *path,
 			continue;
 		if (p->regexp_err && strict) {
 			free(par);
-			return pattern_error(err, p->text, p->len, "syntax error in pattern");
+			return pattern_error(err, p->text, p->len,
+					     "syntax error in pattern");
 		}
 		if (p->regexp_err)
 			continue;
-		if (pat_hit(p, path, n) || (has_par && pat_hit_parents(p, par, pn)))
+		if (pat_hit(p, path, n) ||
+		    (has_par && pat_hit_parents(p, par, pn)))
 			m = !p->exclusion;
 	}
 	free(par);

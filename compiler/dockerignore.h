@@ -14,9 +14,9 @@
 /* How a pattern is matched (patternmatcher's matchType). */
 enum dockerignore_kind {
 	DOCKERIGNORE_EXACT = 1, /* path == pattern */
-	DOCKERIGNORE_PREFIX,    /* "dir/" then "**": path starts with "dir/" */
-	DOCKERIGNORE_SUFFIX,    /* "**" then "x": path ends with "x" */
-	DOCKERIGNORE_REGEXP,    /* anchored Go regexp, see dockerignore_regexp */
+	DOCKERIGNORE_PREFIX,	/* "dir/" then "**": path starts with "dir/" */
+	DOCKERIGNORE_SUFFIX,	/* "**" then "x": path ends with "x" */
+	DOCKERIGNORE_REGEXP, /* anchored Go regexp, see dockerignore_regexp */
 };
 
 struct dockerignore;

@@ -26,7 +26,17 @@ static char *rfc3339(int64_t epoch)
 	return xstrdup(buf);
 }
 
-static void state_clear(struct stage_state *s)
+void exec_default_path(json_t *config)
+{
+	json_t *env = json_object_get(config, "Env");
+	if (!json_is_array(env)) {
+		env = json_array();
+		json_object_set_new(config, "Env", env);
+	}
+	json_array_insert_new(env, 0, json_string(DEFAULT_PATH));
+}
+
+void exec_state_clear(struct stage_state *s)
 {
 	fs_tree_clear(&s->root);
 	json_decref(s->config);
@@ -34,10 +44,16 @@ static void state_clear(struct stage_state *s)
 	json_decref(s->diff_ids);
 	json_decref(s->layers);
 	free(s->author);
+	if (s->img)
+		image_tree_clear(s->img);
+	free(s->img);
+	free(s->base_name);
+	free(s->base_digest);
 	memset(s, 0, sizeof(*s));
 }
 
-/* A stage starts from scratch or from the stage it continues. */
+/* A stage starts from scratch, a registry image, or the stage it
+ * continues. */
 static int stage_init(struct exec_ctx *c, const struct plan_stage *ps,
 		      struct stage_state *s, struct kerr *err)
 {
@@ -50,13 +66,17 @@ static int stage_init(struct exec_ctx *c, const struct plan_stage *ps,
 		s->layers = json_deep_copy(b->layers);
 		s->author = b->author ? xstrdup(b->author) : NULL;
 		s->cmd_inherited = json_object_get(s->config, "Cmd") != NULL;
+		s->img = b->img ? image_tree_copy(b->img, &s->root) : NULL;
+		s->base_name = b->base_name ? xstrdup(b->base_name) : NULL;
+		s->base_digest = b->base_digest ? xstrdup(b->base_digest) : NULL;
 		return 0;
 	}
 	if (strcmp(ps->base, "scratch"))
-		return kerr_set(err, KERR_BUILD,
-				"%s:%d: FROM %s: registry base images are not supported yet (only scratch and earlier stages)",
-				c->o->plan->file, ps->line, ps->base);
-	s->config = json_pack("{s:[s]}", "Env", DEFAULT_PATH);
+		return exec_base_image(c, ps->base, s, err) < 0 ?
+			       kerr_prefix(err, "%s:%d: FROM %s", c->o->plan->file,
+					   ps->line, ps->base) : 0;
+	s->config = json_object();
+	exec_default_path(s->config);
 	s->history = json_array();
 	s->diff_ids = json_array();
 	s->layers = json_array();
@@ -208,9 +228,13 @@ static int write_image(struct exec_ctx *c, const struct stage_state *s,
 	json_decref(cfg);
 	if (r < 0)
 		return -1;
+	json_t *notes = s->base_name ?
+		json_pack("{s:s, s:s}", "org.opencontainers.image.base.name",
+			  s->base_name, "org.opencontainers.image.base.digest",
+			  s->base_digest) : NULL;
 	json_t *m = oci_manifest_new(oci_descriptor(OCI_MEDIA_CONFIG,
 						    out->config_digest, size),
-				     json_deep_copy(s->layers), NULL);
+				     json_deep_copy(s->layers), notes);
 	r = oci_put_json(c->o->bs, m, out->manifest_digest,
 			 &out->manifest_size, err);
 	json_decref(m);
@@ -245,7 +269,12 @@ int exec_build(const struct exec_opts *o, struct oci_image_ref *out,
 	if (!r)
 		r = write_image(&c, &c.states[p->target], out, err);
 	for (size_t i = 0; i < p->nstages; i++)
-		state_clear(&c.states[i]);
+		exec_state_clear(&c.states[i]);
+	for (size_t i = 0; i < c.nimages; i++) {
+		exec_state_clear(&c.images[i].st);
+		free(c.images[i].key);
+	}
+	free(c.images);
 	free(c.states);
 	return r;
 }

@@ -7,7 +7,9 @@
 #include "../oci/blobstore.h"
 #include "../oci/layer.h"
 #include "../oci/layout_tar.h"
+#include "../fetch/registry.h"
 #include "context.h"
+#include "lockfile.h"
 #include "plan.h"
 
 struct exec_opts {
@@ -19,6 +21,9 @@ struct exec_opts {
 	const char *platform;          /* os/arch[/variant] of the image */
 	const char *tmpdir;            /* scratch space, removed by the caller */
 	bool quiet;                    /* no progress lines */
+	const struct lockfile *lock;   /* the pinned external inputs */
+	struct fetch_client *fc;       /* NULL: offline */
+	const char *vendor;            /* an OCI layout to take blobs from */
 };
 
 /* Builds the plan's target; fills out with the stored manifest's digests. */

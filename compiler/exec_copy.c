@@ -1,5 +1,6 @@
 /* exec_copy: the steps that write files: COPY, ADD (local files and tar
  * archives) and WORKDIR, each committed as one normalised layer. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,6 +8,7 @@
 #include "copy.h"
 #include "exec_internal.h"
 #include "go_match.h"
+#include "resolve.h"
 
 struct copy_flags {
 	const char *chown, *chmod;
@@ -71,34 +73,43 @@ static int setup(struct exec_ctx *c, const struct plan_ins *ins,
 	return 0;
 }
 
-static bool is_url(const char *s)
-{
-	return !strncmp(s, "http://", 7) || !strncmp(s, "https://", 8) ||
-	       !strncmp(s, "git@", 4);
-}
-
-/* The tree a source is read from: a stage, or the build context. */
-static int source_tree(struct exec_ctx *c, const struct plan_ins *ins,
-		       struct fs_tree **tree, struct copy_opts *o,
-		       struct kerr *err)
+/* The state a source is read from: a stage or an image; NULL for the
+ * build context. */
+static int source_state(struct exec_ctx *c, const struct plan_ins *ins,
+			struct stage_state **st, struct copy_opts *o,
+			struct kerr *err)
 {
 	static char origin[160];
-	if (ins->from_image)
-		return kerr_set(err, KERR_BUILD,
-				"%s --from=%s: copying from a registry image is not supported yet",
-				ins->keyword, ins->from_image);
+	*st = NULL;
+	o->origin = "build context";
+	if (ins->from_image) {
+		snprintf(origin, sizeof(origin), "image %s", ins->from_image);
+		o->origin = origin;
+		return exec_image_state(c, ins->from_image, st, err);
+	}
 	if (ins->from_stage >= 0) {
 		const struct plan_stage *ps = &c->o->plan->stages[ins->from_stage];
-		*tree = &c->states[ins->from_stage].root;
-		snprintf(origin, sizeof(origin), "stage \"%s\"",
-			 ps->name ? ps->name : "");
-		if (!ps->name)
+		*st = &c->states[ins->from_stage];
+		if (ps->name)
+			snprintf(origin, sizeof(origin), "stage \"%s\"", ps->name);
+		else
 			snprintf(origin, sizeof(origin), "stage %d", ps->index);
 		o->origin = origin;
-		return 0;
 	}
-	o->origin = "build context";
-	return context_tree(c->o->ctx, tree, err);
+	return 0;
+}
+
+/* The bytes of what a source names, read out of a registry image's layers
+ * when the source tree is one. */
+static int source_content(struct exec_ctx *c, struct stage_state *st,
+			  const char *src, struct kerr *err)
+{
+	if (!st)
+		return 0;
+	char *clean = copy_clean_source(src);
+	int r = exec_stage_content(c, st, clean && !copy_is_pattern(clean) ? clean : "", err);
+	free(clean);
+	return r;
 }
 
 static int copy_heredoc(const struct plan_ins *ins, size_t *hd,
@@ -128,10 +139,12 @@ static int copy_one(struct exec_ctx *c, const struct plan_ins *ins,
 		    struct kerr *err)
 {
 	bool add = !strcmp(ins->keyword, "ADD");
-	if (add && is_url(src))
+	if (add && resolve_is_url(src))
+		return exec_add_url(c, ins, src, o, layer, err);
+	if (add && !strncmp(src, "git@", 4))
 		return kerr_set(err, KERR_BUILD,
-				"ADD %s: remote sources are not supported yet", src);
-	if (add && ins->from_stage < 0 && !copy_is_pattern(src)) {
+				"ADD %s: git sources are not supported yet", src);
+	if (add && ins->from_stage < 0 && !ins->from_image && !copy_is_pattern(src)) {
 		char *clean = copy_clean_source(src);
 		const struct layer_entry *e = clean ? fs_tree_get(tree, clean) : NULL;
 		free(clean);
@@ -149,20 +162,28 @@ int exec_copy(struct exec_ctx *c, const struct plan_ins *ins, struct kerr *err)
 	struct copy_flags f;
 	struct copy_opts o = { 0 };
 	struct fs_tree layer = FS_TREE_INIT, *tree = NULL;
+	struct stage_state *from = NULL;
 	size_t hd = 0;
 	read_flags(ins, &f);
-	int r = setup(c, ins, &f, &o, err);
+	int r = f.chown ? exec_stage_content(c, c->st, "etc/passwd", err) |
+				  exec_stage_content(c, c->st, "etc/group", err) : 0;
 	if (!r)
-		r = source_tree(c, ins, &tree, &o, err);
+		r = setup(c, ins, &f, &o, err);
+	if (!r)
+		r = source_state(c, ins, &from, &o, err);
+	if (!r)
+		r = from ? (tree = &from->root, 0) : context_tree(c->o->ctx, &tree, err);
 	for (size_t i = 0; !r && i + 1 < ins->args.n; i++) {
 		const char *src = ins->args.v[i];
 		bool heredoc = ins->heredoc_bodies && hd < ins->node->nheredocs &&
 			       !strncmp(src, "<<", 2);
 		r = heredoc ? copy_heredoc(ins, &hd, &o, &layer, err) :
-			      copy_one(c, ins, src, tree, &o, &layer, err);
+			      source_content(c, from, src, err);
+		if (!r && !heredoc)
+			r = copy_one(c, ins, src, tree, &o, &layer, err);
 	}
 	/* A destination directory that exists keeps what it was. */
-	const struct layer_entry *have = fs_tree_get(&c->st->root, o.dest);
+	const struct layer_entry *have = fs_tree_get(&c->st->root, o.dest ? o.dest : "");
 	if (!r && have && have->type == LAYER_DIR && fs_tree_get(&layer, o.dest))
 		fs_tree_put_copy(&layer, have);
 	if (!r)

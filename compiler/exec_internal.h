@@ -4,6 +4,8 @@
 #define KILN_EXEC_INTERNAL_H
 
 #include "exec.h"
+#include "copy.h"
+#include "image_tree.h"
 
 struct stage_state {
 	struct fs_tree root;   /* the stage's files: all its layers applied */
@@ -14,6 +16,15 @@ struct stage_state {
 	char *author;          /* MAINTAINER */
 	bool cmd_inherited;    /* Cmd came from the base: ENTRYPOINT resets it */
 	bool built;
+	struct image_tree *img; /* registry base: file bytes still in layers */
+	char *base_name;        /* registry base image, for the annotations */
+	char *base_digest;
+};
+
+/* An image named by COPY --from=<image>, loaded once. */
+struct exec_image {
+	char *key;
+	struct stage_state st;
 };
 
 struct exec_ctx {
@@ -23,6 +34,8 @@ struct exec_ctx {
 	const struct plan_stage *ps;
 	int step, steps;            /* progress: [step/steps] */
 	int tmp_seq;                /* names of scratch files */
+	struct exec_image *images;
+	size_t nimages;
 };
 
 /* A step handler; -1 with err set (without the file:line prefix). */
@@ -45,6 +58,27 @@ const char *exec_workdir_of(const struct stage_state *st);
  * root); *is_dir when p ends in "/" or "/.". */
 char *exec_resolve_path(const struct stage_state *st, const char *p,
 			bool *is_dir);
+/* Starts s from the registry image ref (pinned by the lock): config
+ * inherited, layers reused as blobs, file metadata read from them. */
+int exec_base_image(struct exec_ctx *c, const char *ref,
+		    struct stage_state *s, struct kerr *err);
+/* Makes digest present in the blob store: from the --vendor layout, else
+ * the registry of ref (verified either way). */
+int exec_ensure_blob(struct exec_ctx *c, const char *ref, const char *digest,
+		     uint64_t size, struct kerr *err);
+/* ADD <url>: the pinned download as one file (mode 0600, as Docker). */
+int exec_add_url(struct exec_ctx *c, const struct plan_ins *ins,
+		 const char *url, const struct copy_opts *o,
+		 struct fs_tree *out, struct kerr *err);
+/* Reads the bytes of s's files at or below prefix out of its layers. */
+int exec_stage_content(struct exec_ctx *c, struct stage_state *s,
+		       const char *prefix, struct kerr *err);
+/* The state of the image named by COPY --from=<image>. */
+int exec_image_state(struct exec_ctx *c, const char *ref,
+		     struct stage_state **out, struct kerr *err);
+void exec_state_clear(struct stage_state *s);
+/* Adds the default PATH to a config's Env, as BuildKit does. */
+void exec_default_path(json_t *config);
 /* Unpacks the tar archive at path (any compression) under dest into out;
  * 0 done, 1 not an archive, -1 error. */
 int add_archive(struct exec_ctx *c, const char *path, const char *dest,

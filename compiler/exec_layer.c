@@ -45,6 +45,13 @@ int exec_commit_layer(struct exec_ctx *c, struct fs_tree *layer,
 		      unsigned uid, unsigned gid, struct kerr *err)
 {
 	struct layer_result res;
+	for (size_t i = 0; i < layer->n; i++) {
+		const struct layer_entry *e = &layer->e[i];
+		if (e->type == LAYER_FILE && e->size && !e->src_path && !e->data)
+			return kerr_set(err, KERR_BUILD,
+					"internal error: the bytes of %s were not read from its layer",
+					e->path);
+	}
 	add_ancestors(&c->st->root, layer, uid, gid);
 	/* fs_tree_below sorts the tree: the writer gets it in order. */
 	size_t lo, hi;

@@ -12,9 +12,13 @@
 
 size_t go_decode_rune(const char *s, size_t len, uint32_t *r)
 {
-	static const uint32_t min[] = { 0, 0, 0x80, 0x800, 0x10000 };
+	static const uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
 	const unsigned char *u = (const unsigned char *)s;
-	size_t n = u[0] < 0x80 ? 1 : (u[0] >> 5) == 6 ? 2 : (u[0] >> 4) == 14 ? 3 : (u[0] >> 3) == 30 ? 4 : 0;
+	size_t n = u[0] < 0x80	       ? 1
+		   : (u[0] >> 5) == 6  ? 2
+		   : (u[0] >> 4) == 14 ? 3
+		   : (u[0] >> 3) == 30 ? 4
+				       : 0;
 	uint32_t c;
 	*r = GO_RUNE_ERROR;
 	if (!n || n > len)
@@ -31,7 +35,8 @@ size_t go_decode_rune(const char *s, size_t len, uint32_t *r)
 	return n;
 }
 
-bool go_is_space(uint32_t r)
+/* unicode.IsSpace, the set strings.TrimSpace strips. */
+static bool is_space(uint32_t r)
 {
 	if (r == ' ' || (r >= '\t' && r <= '\r') || r == 0x85 || r == 0xa0)
 		return true;
@@ -45,8 +50,9 @@ static size_t trailing_space(const char *s, size_t len)
 {
 	for (size_t k = 1; k <= 3 && k <= len; k++) {
 		uint32_t r;
-		if (go_decode_rune(s + len - k, k, &r) == k && r != GO_RUNE_ERROR)
-			return go_is_space(r) ? k : 0;
+		if (go_decode_rune(s + len - k, k, &r) == k &&
+		    r != GO_RUNE_ERROR)
+			return is_space(r) ? k : 0;
 	}
 	return 0;
 }
@@ -55,7 +61,7 @@ void go_trim_space(const char **s, size_t *len)
 {
 	uint32_t r;
 	size_t w, k;
-	while (*len > 0 && (w = go_decode_rune(*s, *len, &r)) && go_is_space(r)) {
+	while (*len > 0 && (w = go_decode_rune(*s, *len, &r)) && is_space(r)) {
 		*s += w;
 		*len -= w;
 	}
@@ -79,7 +85,8 @@ char *go_path_clean(const char *p, size_t n)
 			r++;
 		} else if (p[r] == '.' && (r + 1 == n || p[r + 1] == '/')) {
 			r++;
-		} else if (p[r] == '.' && p[r + 1] == '.' && (r + 2 == n || p[r + 2] == '/')) {
+		} else if (p[r] == '.' && p[r + 1] == '.' &&
+			   (r + 2 == n || p[r + 2] == '/')) {
 			r += 2;
 			if (w > dotdot) {
 				w--;
@@ -239,7 +246,7 @@ static struct span scan_chunk(struct span *p, bool *star)
 static int match_after_star(struct span c, struct span *s, bool last)
 {
 	for (size_t i = 0; i < s->n && s->s[i] != '/'; i++) {
-		struct span t = { s->s + i + 1, s->n - i - 1 };
+		struct span t = {s->s + i + 1, s->n - i - 1};
 		size_t used;
 		int ok = match_chunk(c, t, &used);
 		if (ok < 0)
@@ -277,15 +284,16 @@ static int path_match(struct span p, struct span s)
 			if (ok > 0)
 				continue;
 		}
-		return 0; /* as filepath.Match: the rest of the pattern is not checked */
+		return 0; /* as filepath.Match: the rest of the pattern is not
+			     checked */
 	}
 	return s.n == 0;
 }
 
 bool go_path_match(const char *pattern, const char *name, bool *bad_pattern)
 {
-	struct span p = { pattern, strlen(pattern) };
-	struct span s = { name, strlen(name) };
+	struct span p = {pattern, strlen(pattern)};
+	struct span s = {name, strlen(name)};
 	int r = path_match(p, s);
 	if (bad_pattern)
 		*bad_pattern = r < 0;

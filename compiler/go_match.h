@@ -14,9 +14,6 @@
  * width; an invalid or truncated sequence yields GO_RUNE_ERROR, width 1. */
 size_t go_decode_rune(const char *s, size_t len, uint32_t *r);
 
-/* unicode.IsSpace, the set strings.TrimSpace strips. */
-bool go_is_space(uint32_t r);
-
 /* strings.TrimSpace on the byte range (*s, *len), narrowed in place. */
 void go_trim_space(const char **s, size_t *len);
 

@@ -56,14 +56,16 @@ static const char *run_case(const struct strlist *f, struct kerr *err)
 	return rc < 0 ? "error" : matched ? "match" : "nomatch";
 }
 
-static char *read_suite_file(const char *root, const char *name, struct tally *t)
+static char *read_suite_file(const char *root, const char *name,
+			     struct tally *t)
 {
 	char path[4096];
 	char *buf;
 	snprintf(path, sizeof(path), "%s/dockerignore/%s", root, name);
 	buf = read_whole_file(path, NULL);
 	if (!buf)
-		tally_check(t, false, "dockerignore %s: cannot read %s", name, path);
+		tally_check(t, false, "dockerignore %s: cannot read %s", name,
+			    path);
 	return buf;
 }
 
@@ -78,11 +80,15 @@ static void check_cases(const char *root, struct tally *t)
 			continue;
 		split_tabs(line, &f);
 		if (f.n < 5) {
-			tally_check(t, false, "dockerignore cases.tsv line %d: malformed row", lineno);
+			tally_check(
+			    t, false,
+			    "dockerignore cases.tsv line %d: malformed row",
+			    lineno);
 		} else {
 			const char *got = run_case(&f, &err);
 			tally_check(t, !strcmp(got, f.v[3]),
-				    "dockerignore cases.tsv line %d: %s path \"%s\": want %s, got %s%s%s",
+				    "dockerignore cases.tsv line %d: %s path "
+				    "\"%s\": want %s, got %s%s%s",
 				    lineno, f.v[0], f.v[4], f.v[3], got,
 				    err.code ? ": " : "", err.msg);
 		}
@@ -107,7 +113,8 @@ static const char *kind_name(enum dockerignore_kind k)
 }
 
 /* One compile.tsv row: pattern, match type, unix regexp, windows regexp. */
-static void check_compile_row(const struct strlist *f, int lineno, struct tally *t)
+static void check_compile_row(const struct strlist *f, int lineno,
+			      struct tally *t)
 {
 	struct strlist pats = STRLIST_INIT;
 	struct kerr err = KERR_INIT;
@@ -117,11 +124,14 @@ static void check_compile_row(const struct strlist *f, int lineno, struct tally 
 	d = dockerignore_new(&pats, &err);
 	if (d && dockerignore_count(d) == 1) {
 		kind = kind_name(dockerignore_kind(d, 0));
-		re = dockerignore_regexp(d, 0) ? dockerignore_regexp(d, 0) : "-";
+		re =
+		    dockerignore_regexp(d, 0) ? dockerignore_regexp(d, 0) : "-";
 		re_err = dockerignore_regexp_error(d, 0);
 	}
-	tally_check(t, !strcmp(kind, f->v[1]) && !strcmp(re, f->v[2]) && !re_err,
-		    "dockerignore compile.tsv line %d: pattern \"%s\": want %s %s, got %s %s%s%s",
+	tally_check(t,
+		    !strcmp(kind, f->v[1]) && !strcmp(re, f->v[2]) && !re_err,
+		    "dockerignore compile.tsv line %d: pattern \"%s\": want %s "
+		    "%s, got %s %s%s%s",
 		    lineno, f->v[0], f->v[1], f->v[2], kind, re,
 		    re_err ? " / regexp error: " : "", re_err ? re_err : "");
 	dockerignore_free(d);
@@ -138,7 +148,10 @@ static void check_compile(const char *root, struct tally *t)
 			continue;
 		split_tabs(line, &f);
 		if (f.n < 3)
-			tally_check(t, false, "dockerignore compile.tsv line %d: malformed row", lineno);
+			tally_check(
+			    t, false,
+			    "dockerignore compile.tsv line %d: malformed row",
+			    lineno);
 		else
 			check_compile_row(&f, lineno, t);
 		strlist_clear(&f);
@@ -153,7 +166,8 @@ static void check_readall(const char *root, struct tally *t)
 	struct strlist pats = STRLIST_INIT;
 	struct strbuf got = STRBUF_INIT;
 	struct kerr err = KERR_INIT;
-	snprintf(path, sizeof(path), "%s/dockerignore/readall/input.dockerignore", root);
+	snprintf(path, sizeof(path),
+		 "%s/dockerignore/readall/input.dockerignore", root);
 	char *in = read_whole_file(path, &len);
 	char *want = read_suite_file(root, "readall/expected-patterns.txt", t);
 	if (in && dockerignore_read(in, len, &pats, &err) == 0)
@@ -162,8 +176,8 @@ static void check_readall(const char *root, struct tally *t)
 	if (want)
 		tally_check(t, in && !err.code && !strcmp(sb_str(&got), want),
 			    "dockerignore readall: %s\n--- want\n%s--- got\n%s",
-			    in ? err.msg : "cannot read input.dockerignore", want,
-			    sb_str(&got));
+			    in ? err.msg : "cannot read input.dockerignore",
+			    want, sb_str(&got));
 	strlist_clear(&pats);
 	sb_release(&got);
 	free(in);

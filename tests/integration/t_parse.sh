@@ -10,7 +10,7 @@ test_parse_prints_buildkit_dump_of_the_shipped_example() {
 
 test_parse_json_expands_args_and_prunes_the_unused_broken_stage() {
 	"$KILN" parse --json --build-arg VERSION=2.5 "$OLDPWD/testdata/hello" >plan.json
-	python3 - <<'PY'
+	/usr/bin/python3 - <<'PY'
 import json
 p = json.load(open("plan.json"))
 assert p["closure"] == [0, 2], p["closure"]

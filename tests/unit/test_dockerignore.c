@@ -1,10 +1,13 @@
 /* test_dockerignore: unit tests of .dockerignore reading, compiling and
  * matching (moby/patternmatcher rules) and of go_path_match. */
+/* cmocka.h needs these before it, in this order. */
+/* clang-format off */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+/* clang-format on */
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,7 +39,7 @@ static bool hits(const struct dockerignore *d, const char *path)
 
 static void later_bang_pattern_reincludes_file_under_excluded_dir(void **state)
 {
-	static const char *const pats[] = { "docs", "!docs/README.md", NULL };
+	static const char *const pats[] = {"docs", "!docs/README.md", NULL};
 	struct kerr err = KERR_INIT;
 	struct dockerignore *d = build(&err, pats);
 	(void)state;
@@ -50,7 +53,8 @@ static void later_bang_pattern_reincludes_file_under_excluded_dir(void **state)
 
 static void last_applicable_pattern_wins_after_double_star(void **state)
 {
-	static const char *const pats[] = { "**", "!util/docker/web", "util/docker/web/foo", NULL };
+	static const char *const pats[] = {"**", "!util/docker/web",
+					   "util/docker/web/foo", NULL};
 	struct kerr err = KERR_INIT;
 	struct dockerignore *d = build(&err, pats);
 	(void)state;
@@ -64,7 +68,7 @@ static void last_applicable_pattern_wins_after_double_star(void **state)
 
 static void single_star_stays_in_one_dir_but_parents_still_match(void **state)
 {
-	static const char *const pats[] = { "a/*.txt", "b*", NULL };
+	static const char *const pats[] = {"a/*.txt", "b*", NULL};
 	struct kerr err = KERR_INIT;
 	struct dockerignore *d = build(&err, pats);
 	(void)state;
@@ -77,7 +81,7 @@ static void single_star_stays_in_one_dir_but_parents_still_match(void **state)
 
 static void a_lone_bang_is_an_error(void **state)
 {
-	static const char *const pats[] = { "ok", "  !  ", NULL };
+	static const char *const pats[] = {"ok", "  !  ", NULL};
 	struct kerr err = KERR_INIT;
 	(void)state;
 	assert_null(build(&err, pats));
@@ -86,9 +90,10 @@ static void a_lone_bang_is_an_error(void **state)
 	assert_null(strchr(err.msg, '\n'));
 }
 
-static void a_malformed_class_is_a_one_line_error_naming_the_pattern(void **state)
+static void
+a_malformed_class_is_a_one_line_error_naming_the_pattern(void **state)
 {
-	static const char *const pats[] = { "good", "[a-b-c]\nx", NULL };
+	static const char *const pats[] = {"good", "[a-b-c]\nx", NULL};
 	struct kerr err = KERR_INIT;
 	(void)state;
 	assert_null(build(&err, pats));
@@ -99,12 +104,13 @@ static void a_malformed_class_is_a_one_line_error_naming_the_pattern(void **stat
 
 static void a_bad_regexp_is_an_error_only_when_matching_reaches_it(void **state)
 {
-	static const char *const pats[] = { "x", "[Local-Only]/", NULL };
+	static const char *const pats[] = {"x", "[Local-Only]/", NULL};
 	struct kerr err = KERR_INIT;
 	struct dockerignore *d = build(&err, pats);
 	bool m = false;
 	(void)state;
-	assert_non_null(d); /* filepath.Match accepts l-O; Go's regexp does not */
+	assert_non_null(
+	    d); /* filepath.Match accepts l-O; Go's regexp does not */
 	assert_non_null(dockerignore_regexp_error(d, 1));
 	assert_int_equal(dockerignore_matches(d, "x", &m, &err), 0);
 	assert_true(m); /* once matched, inclusions are skipped */
@@ -116,7 +122,8 @@ static void a_bad_regexp_is_an_error_only_when_matching_reaches_it(void **state)
 
 static void patterns_compile_to_gos_kinds_and_regexps(void **state)
 {
-	static const char *const pats[] = { "abc.def", "dir/**", "**/foo", "**/*.txt", "!a\\*b", NULL };
+	static const char *const pats[] = {"abc.def",  "dir/**", "**/foo",
+					   "**/*.txt", "!a\\*b", NULL};
 	struct kerr err = KERR_INIT;
 	struct dockerignore *d = build(&err, pats);
 	(void)state;
@@ -135,7 +142,7 @@ static void patterns_compile_to_gos_kinds_and_regexps(void **state)
 static void a_pipe_in_a_wildcard_pattern_is_a_go_alternation(void **state)
 {
 	/* Go's escape table cannot flag '|', so "a|b*" is ^a|b[^/]*$ */
-	static const char *const pats[] = { "a|b*", NULL };
+	static const char *const pats[] = {"a|b*", NULL};
 	struct kerr err = KERR_INIT;
 	struct dockerignore *d = build(&err, pats);
 	(void)state;
@@ -170,13 +177,16 @@ static void many_stars_against_a_long_path_do_not_blow_up(void **state)
 	sb_release(&path);
 }
 
-static void readall_drops_bom_comments_blank_lines_and_leading_slash(void **state)
+static void
+readall_drops_bom_comments_blank_lines_and_leading_slash(void **state)
 {
-	static const char text[] = "\xEF\xBB\xBF# comment\r\n  /a/../b/  \n\n !  /c//d\n#x\n!\nlast";
+	static const char text[] =
+	    "\xEF\xBB\xBF# comment\r\n  /a/../b/  \n\n !  /c//d\n#x\n!\nlast";
 	struct strlist l = STRLIST_INIT;
 	struct kerr err = KERR_INIT;
 	(void)state;
-	assert_int_equal(dockerignore_read(text, sizeof(text) - 1, &l, &err), 0);
+	assert_int_equal(dockerignore_read(text, sizeof(text) - 1, &l, &err),
+			 0);
 	assert_int_equal(l.n, 4);
 	assert_string_equal(l.v[0], "b");
 	assert_string_equal(l.v[1], "!c/d");
@@ -200,7 +210,8 @@ static void readall_rejects_a_line_bufio_cannot_hold(void **state)
 	free(big);
 }
 
-static void go_path_match_treats_bracket_bracket_as_a_literal_bracket(void **state)
+static void
+go_path_match_treats_bracket_bracket_as_a_literal_bracket(void **state)
 {
 	bool bad = true;
 	(void)state;
@@ -219,11 +230,15 @@ static void go_path_match_star_and_question_never_cross_a_slash(void **state)
 	assert_true(go_path_match("a*/b", "abc/b", NULL));
 	assert_false(go_path_match("a*/b", "a/c/b", NULL));
 	assert_false(go_path_match("a?b", "a/b", NULL));
-	assert_true(go_path_match("a?b", "a\xE2\x98\xBA" "b", NULL));
+	assert_true(go_path_match("a?b",
+				  "a\xE2\x98\xBA"
+				  "b",
+				  NULL));
 	assert_false(go_path_match("*", "a/b", NULL));
 }
 
-static void go_path_match_flags_bad_patterns_only_where_matching_got(void **state)
+static void
+go_path_match_flags_bad_patterns_only_where_matching_got(void **state)
 {
 	bool bad = false;
 	(void)state;
@@ -260,21 +275,29 @@ static void go_path_clean_and_trim_space_follow_go(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(later_bang_pattern_reincludes_file_under_excluded_dir),
-		cmocka_unit_test(last_applicable_pattern_wins_after_double_star),
-		cmocka_unit_test(single_star_stays_in_one_dir_but_parents_still_match),
-		cmocka_unit_test(a_lone_bang_is_an_error),
-		cmocka_unit_test(a_malformed_class_is_a_one_line_error_naming_the_pattern),
-		cmocka_unit_test(a_bad_regexp_is_an_error_only_when_matching_reaches_it),
-		cmocka_unit_test(patterns_compile_to_gos_kinds_and_regexps),
-		cmocka_unit_test(a_pipe_in_a_wildcard_pattern_is_a_go_alternation),
-		cmocka_unit_test(many_stars_against_a_long_path_do_not_blow_up),
-		cmocka_unit_test(readall_drops_bom_comments_blank_lines_and_leading_slash),
-		cmocka_unit_test(readall_rejects_a_line_bufio_cannot_hold),
-		cmocka_unit_test(go_path_match_treats_bracket_bracket_as_a_literal_bracket),
-		cmocka_unit_test(go_path_match_star_and_question_never_cross_a_slash),
-		cmocka_unit_test(go_path_match_flags_bad_patterns_only_where_matching_got),
-		cmocka_unit_test(go_path_clean_and_trim_space_follow_go),
+	    cmocka_unit_test(
+		later_bang_pattern_reincludes_file_under_excluded_dir),
+	    cmocka_unit_test(last_applicable_pattern_wins_after_double_star),
+	    cmocka_unit_test(
+		single_star_stays_in_one_dir_but_parents_still_match),
+	    cmocka_unit_test(a_lone_bang_is_an_error),
+	    cmocka_unit_test(
+		a_malformed_class_is_a_one_line_error_naming_the_pattern),
+	    cmocka_unit_test(
+		a_bad_regexp_is_an_error_only_when_matching_reaches_it),
+	    cmocka_unit_test(patterns_compile_to_gos_kinds_and_regexps),
+	    cmocka_unit_test(a_pipe_in_a_wildcard_pattern_is_a_go_alternation),
+	    cmocka_unit_test(many_stars_against_a_long_path_do_not_blow_up),
+	    cmocka_unit_test(
+		readall_drops_bom_comments_blank_lines_and_leading_slash),
+	    cmocka_unit_test(readall_rejects_a_line_bufio_cannot_hold),
+	    cmocka_unit_test(
+		go_path_match_treats_bracket_bracket_as_a_literal_bracket),
+	    cmocka_unit_test(
+		go_path_match_star_and_question_never_cross_a_slash),
+	    cmocka_unit_test(
+		go_path_match_flags_bad_patterns_only_where_matching_got),
+	    cmocka_unit_test(go_path_clean_and_trim_space_follow_go),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,65 @@
+/* exec_url: ADD <http(s) URL>: the lock pins the download's digest; its
+ * bytes come from the blob store, the vendor layout or the network, and
+ * land as one file, mode 0600 as Docker makes it, never unpacked. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec_internal.h"
+
+/* The file name a URL gives: its path's last segment, query dropped. */
+static char *url_file_name(const char *url)
+{
+	const char *p = strstr(url, "://");
+	p = p ? strchr(p + 3, '/') : NULL;
+	if (!p)
+		return NULL;
+	size_t n = strcspn(p, "?#");
+	const char *end = p + n, *start = end;
+	while (start > p && start[-1] != '/')
+		start--;
+	return start < end ? xstrndup(start, (size_t)(end - start)) : NULL;
+}
+
+static const char *checksum_flag(const struct plan_ins *ins)
+{
+	for (size_t i = 0; i < ins->flags.n; i++)
+		if (!strncmp(ins->flags.v[i], "--checksum=", 11))
+			return ins->flags.v[i] + 11;
+	return NULL;
+}
+
+int exec_add_url(struct exec_ctx *c, const struct plan_ins *ins,
+		 const char *url, const struct copy_opts *o,
+		 struct fs_tree *out, struct kerr *err)
+{
+	const struct lock_source *ls = lockfile_source(c->o->lock, url);
+	const char *want = checksum_flag(ins);
+	char *name = o->dest_is_dir ? url_file_name(url) : NULL;
+	if (!ls)
+		return kerr_set(err, KERR_BUILD, "ADD %s: not pinned in the lockfile", url);
+	if (want && strcmp(want, ls->digest)) {
+		free(name);
+		return kerr_set(err, KERR_BUILD, "ADD %s: checksum mismatch: --checksum=%s, the download is %s",
+				url, want, ls->digest);
+	}
+	if (o->dest_is_dir && !name)
+		return kerr_set(err, KERR_USAGE,
+				"ADD %s: the URL names no file; give a destination file name", url);
+	if (exec_ensure_blob(c, url, ls->digest, ls->size, err) < 0) {
+		free(name);
+		return -1;
+	}
+	struct layer_entry e = { 0 };
+	struct strbuf path = STRBUF_INIT;
+	sb_addf(&path, "%s%s%s", o->dest, name && *o->dest ? "/" : "", name ? name : "");
+	e.path = sb_detach(&path, NULL);
+	e.type = LAYER_FILE;
+	e.mode = o->chmod ? o->mode : 0600;
+	e.uid = o->chown ? o->uid : 0;
+	e.gid = o->chown ? o->gid : 0;
+	e.src_path = blobstore_path(c->o->bs, ls->digest);
+	e.size = (size_t)ls->size;
+	fs_tree_put(out, &e);
+	free(name);
+	return 0;
+}
