@@ -37,6 +37,8 @@ int cmd_build(int argc, char **argv)
 		{ "offline", no_argument, NULL, 'O' },
 		{ "vendor", required_argument, NULL, 'v' },
 		{ "insecure-registry", required_argument, NULL, 'i' },
+		{ "network", required_argument, NULL, 'n' },
+		{ "secret", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct build_opts o = { 0 };
@@ -59,6 +61,20 @@ int cmd_build(int argc, char **argv)
 		case 'O': o.pin.offline = true; break;
 		case 'v': o.vendor = optarg; break;
 		case 'i': strlist_push(&o.pin.insecure, optarg); break;
+		case 'n':
+			if (!strcmp(optarg, "none") || !strcmp(optarg, "host")) {
+				o.network_none = !strcmp(optarg, "none");
+				break;
+			}
+			fprintf(stderr, "kiln: build: --network must be host or none\n");
+			build_opts_clear(&o);
+			return 2;
+		case 's':
+			if (!build_secret(&o, optarg, &err))
+				break;
+			fprintf(stderr, "kiln: %s\n", err.msg);
+			build_opts_clear(&o);
+			return 2;
 		case 'z':
 			if (!parse_compression(optarg, &o.pin.compression))
 				break;

@@ -81,6 +81,31 @@ static char *make_tmpdir(const char *cache, struct kerr *err)
 	return sb_detach(&tmp, NULL);
 }
 
+static bool has_run(const struct plan *p)
+{
+	for (size_t i = 0; i < p->nstages; i++)
+		for (size_t j = 0; p->stages[i].needed && j < p->stages[i].nins; j++)
+			if (!strcmp(p->stages[i].ins[j].keyword, "RUN"))
+				return true;
+	return false;
+}
+
+int build_secret(struct build_opts *o, const char *spec, struct kerr *err)
+{
+	char id[256] = "", src[4096] = "";
+	for (const char *p = spec; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL) {
+		int n = (int)strcspn(p, ",");
+		if (!strncmp(p, "id=", 3))
+			snprintf(id, sizeof(id), "%.*s", n - 3, p + 3);
+		else if (!strncmp(p, "src=", 4) || !strncmp(p, "source=", 7))
+			snprintf(src, sizeof(src), "%.*s", n - (p[1] == 'r' ? 4 : 7), strchr(p, '=') + 1);
+	}
+	if (!*id || !*src)
+		return kerr_set(err, KERR_USAGE, "--secret %s: want id=ID,src=PATH", spec);
+	env_set(&o->secrets, id, src);
+	return 0;
+}
+
 /* Everything after the plan: pin the inputs, execute, write. */
 static int build_with(struct build_opts *o, const struct plan *p,
 		      struct build_context *ctx, struct blobstore *bs,
@@ -97,7 +122,12 @@ static int build_with(struct build_opts *o, const struct plan *p,
 	struct exec_opts eo = { .plan = p, .ctx = ctx, .bs = bs, .epoch = epoch,
 				.compression = o->pin.compression, .tmpdir = tmp,
 				.platform = o->fe.plan.platform, .quiet = o->quiet,
-				.lock = &lf, .fc = fc, .vendor = o->vendor };
+				.lock = &lf, .fc = fc, .vendor = o->vendor,
+				.cache_dir = cache, .secrets = &o->secrets,
+				.network_none = o->network_none || o->pin.offline };
+	if (!r && !eo.network_none && has_run(p))
+		fprintf(stderr, "kiln: warning: RUN steps have the host's network; "
+				"their output may not reproduce (--network none)\n");
 	if (!r)
 		r = exec_build(&eo, &img, err);
 	if (!r)
@@ -171,4 +201,5 @@ void build_opts_clear(struct build_opts *o)
 	frontend_opts_clear(&o->fe);
 	strlist_clear(&o->tags);
 	strlist_clear(&o->pin.insecure);
+	env_clear(&o->secrets);
 }

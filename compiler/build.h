@@ -16,9 +16,13 @@ struct build_opts {
 	bool quiet;
 	struct pin_opts pin;         /* --lock, --locked, --offline... */
 	const char *vendor;          /* --vendor DIR */
+	bool network_none;           /* --network none */
+	struct env_list secrets;     /* --secret id=ID,src=PATH */
 };
 
 int build_run(struct build_opts *o, struct kerr *err);
+/* --secret id=ID,src=PATH (or ID=PATH). */
+int build_secret(struct build_opts *o, const char *spec, struct kerr *err);
 /* The default cache dir: $XDG_CACHE_HOME/kiln or ~/.cache/kiln. */
 char *build_cache_dir(const char *given);
 /* SOURCE_DATE_EPOCH must be a plain decimal integer. */

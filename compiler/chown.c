@@ -38,9 +38,9 @@ static bool parse_id(const char *s, unsigned *out)
 	return true;
 }
 
-/* Finds name in field 0 of a passwd/group file; *id from field 2. */
+/* Finds name in field 0 of a passwd/group file; *id from field `field`. */
 static int lookup(struct fs_tree *root, const char *file, const char *name,
-		  unsigned *id, struct kerr *err)
+		  int field, unsigned *id, struct kerr *err)
 {
 	const struct layer_entry *e = fs_tree_get(root, file);
 	struct strbuf buf = STRBUF_INIT;
@@ -51,11 +51,11 @@ static int lookup(struct fs_tree *root, const char *file, const char *name,
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
-		char *f[4] = { line, NULL, NULL, NULL };
-		for (int i = 1; i < 4 && f[i - 1]; i++)
+		char *f[5] = { line, NULL, NULL, NULL, NULL };
+		for (int i = 1; i < 5 && f[i - 1]; i++)
 			if ((f[i] = strchr(f[i - 1], ':')))
 				*f[i]++ = '\0';
-		if (f[2] && !strcmp(f[0], name) && parse_id(f[2], id))
+		if (f[field] && !strcmp(f[0], name) && parse_id(f[field], id))
 			found = 1;
 	}
 	sb_release(&buf);
@@ -77,11 +77,17 @@ int chown_resolve(struct fs_tree *root, const char *spec, unsigned *uid,
 	if (!*user || (group && !*group))
 		r = kerr_set(err, KERR_USAGE, "--chown: invalid value \"%s\"", spec);
 	else if (!parse_id(user, uid))
-		r = lookup(root, "etc/passwd", user, uid, err);
+		r = lookup(root, "etc/passwd", user, 2, uid, err);
 	if (!r && group && !parse_id(group, gid))
-		r = lookup(root, "etc/group", group, gid, err);
+		r = lookup(root, "etc/group", group, 2, gid, err);
 	if (!r && !group)
 		*gid = *uid;
 	free(user);
 	return r < 0 ? kerr_prefix(err, "--chown=%s", spec) : 0;
+}
+
+int passwd_primary_gid(struct fs_tree *root, const char *name, unsigned *gid,
+		       struct kerr *err)
+{
+	return lookup(root, "etc/passwd", name, 3, gid, err);
 }

@@ -9,6 +9,9 @@
  * uses the same number as the gid. */
 int chown_resolve(struct fs_tree *root, const char *spec, unsigned *uid,
 		  unsigned *gid, struct kerr *err);
+/* The primary group of user name in the tree's /etc/passwd. */
+int passwd_primary_gid(struct fs_tree *root, const char *name, unsigned *gid,
+		       struct kerr *err);
 /* Appends an entry's content (a file in a tree) to out. */
 int fs_entry_read(const struct layer_entry *e, struct strbuf *out,
 		  struct kerr *err);

@@ -83,6 +83,20 @@ static int stage_init(struct exec_ctx *c, const struct plan_stage *ps,
 	return 0;
 }
 
+/* ARG values reach RUN steps (never the config). */
+static int arg_scope(struct exec_ctx *c, const struct plan_ins *ins)
+{
+	for (size_t i = 0; i < ins->args.n; i++) {
+		char *eq = strchr(ins->args.v[i], '=');
+		if (!eq)
+			continue;
+		char *k = xstrndup(ins->args.v[i], (size_t)(eq - ins->args.v[i]));
+		env_set(&c->args, k, eq + 1);
+		free(k);
+	}
+	return 0;
+}
+
 static int run_step(struct exec_ctx *c, const struct plan_ins *ins,
 		    struct kerr *err)
 {
@@ -91,8 +105,10 @@ static int run_step(struct exec_ctx *c, const struct plan_ins *ins,
 		return exec_copy(c, ins, err);
 	if (!strcmp(kw, "WORKDIR"))
 		return exec_workdir(c, ins, err);
+	if (!strcmp(kw, "RUN"))
+		return exec_run(c, ins, err);
 	if (!strcmp(kw, "ARG"))
-		return 0;
+		return arg_scope(c, ins);
 	step_fn fn = exec_meta_handler(kw);
 	if (!fn)
 		return kerr_set(err, KERR_BUILD, "%s is not supported yet", kw);
@@ -175,6 +191,7 @@ static int build_stage(struct exec_ctx *c, const struct plan_stage *ps,
 	struct stage_state *s = &c->states[ps->index];
 	c->st = s;
 	c->ps = ps;
+	env_clear(&c->args);
 	if (!c->o->quiet)
 		fprintf(stderr, "[%d/%d] FROM %s%s%s\n", ++c->step, c->steps,
 			ps->base, ps->name ? " AS " : "", ps->name ? ps->name : "");
@@ -276,5 +293,6 @@ int exec_build(const struct exec_opts *o, struct oci_image_ref *out,
 	}
 	free(c.images);
 	free(c.states);
+	env_clear(&c.args);
 	return r;
 }

@@ -24,6 +24,9 @@ struct exec_opts {
 	const struct lockfile *lock;   /* the pinned external inputs */
 	struct fetch_client *fc;       /* NULL: offline */
 	const char *vendor;            /* an OCI layout to take blobs from */
+	const char *cache_dir;         /* unpacked layers, cache mounts */
+	bool network_none;             /* --network none (or --offline) */
+	const struct env_list *secrets; /* --secret id -> host file */
 };
 
 /* Builds the plan's target; fills out with the stored manifest's digests. */

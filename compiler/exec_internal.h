@@ -36,6 +36,7 @@ struct exec_ctx {
 	int tmp_seq;                /* names of scratch files */
 	struct exec_image *images;
 	size_t nimages;
+	struct env_list args;       /* the ARGs in scope in this stage */
 };
 
 /* A step handler; -1 with err set (without the file:line prefix). */
@@ -43,6 +44,7 @@ typedef int (*step_fn)(struct exec_ctx *c, const struct plan_ins *ins,
 		       struct kerr *err);
 
 int exec_copy(struct exec_ctx *c, const struct plan_ins *ins, struct kerr *err);
+int exec_run(struct exec_ctx *c, const struct plan_ins *ins, struct kerr *err);
 int exec_workdir(struct exec_ctx *c, const struct plan_ins *ins, struct kerr *err);
 /* The metadata-only steps (ENV, LABEL, CMD...): config changes only. */
 step_fn exec_meta_handler(const char *keyword);

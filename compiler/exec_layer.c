@@ -41,6 +41,31 @@ static void add_ancestors(struct fs_tree *stage, struct fs_tree *layer,
 	strlist_clear(&dirs);
 }
 
+/* One entry of a committed layer onto the stage's tree: OCI whiteouts
+ * remove, anything else replaces (and its bytes are no longer those of a
+ * base layer). */
+static void apply_entry(struct stage_state *s, const struct layer_entry *e)
+{
+	const char *slash = strrchr(e->path, '/');
+	const char *base = slash ? slash + 1 : e->path;
+	struct fs_tree *pending = s->img ? &s->img->pending : NULL;
+	if (!strncmp(base, ".wh.", 4)) {
+		bool opaque = !strcmp(base, ".wh..wh..opq");
+		char *victim = opaque ? xstrndup(e->path, slash ? (size_t)(slash - e->path) : 0) :
+			(slash ? xstrdup(e->path) : xstrdup(base + 4));
+		if (!opaque && slash)
+			memmove(victim + (slash - e->path) + 1, base + 4, strlen(base + 4) + 1);
+		fs_tree_remove(&s->root, victim, !opaque);
+		if (pending)
+			fs_tree_remove(pending, victim, !opaque);
+		free(victim);
+		return;
+	}
+	if (pending)
+		fs_tree_remove(pending, e->path, true);
+	fs_tree_put_copy(&s->root, e);
+}
+
 int exec_commit_layer(struct exec_ctx *c, struct fs_tree *layer,
 		      unsigned uid, unsigned gid, struct kerr *err)
 {
@@ -63,6 +88,6 @@ int exec_commit_layer(struct exec_ctx *c, struct fs_tree *layer,
 	json_array_append_new(c->st->layers, oci_descriptor(res.media_type,
 							    res.digest, res.size));
 	for (size_t i = 0; i < layer->n; i++)
-		fs_tree_put_copy(&c->st->root, &layer->e[i]);
+		apply_entry(c->st, &layer->e[i]);
 	return 0;
 }
