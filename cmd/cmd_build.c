@@ -39,6 +39,7 @@ int cmd_build(int argc, char **argv)
 		{ "insecure-registry", required_argument, NULL, 'i' },
 		{ "network", required_argument, NULL, 'n' },
 		{ "secret", required_argument, NULL, 's' },
+		{ "no-cache", no_argument, NULL, 'N' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct build_opts o = { 0 };
@@ -61,6 +62,7 @@ int cmd_build(int argc, char **argv)
 		case 'O': o.pin.offline = true; break;
 		case 'v': o.vendor = optarg; break;
 		case 'i': strlist_push(&o.pin.insecure, optarg); break;
+		case 'N': o.no_cache = true; break;
 		case 'n':
 			if (!strcmp(optarg, "none") || !strcmp(optarg, "host")) {
 				o.network_none = !strcmp(optarg, "none");

@@ -14,7 +14,7 @@ static void usage(FILE *out)
 	      "        [--source-date-epoch N] [--compression gzip|zstd|none]\n"
 	      "        [--progress plain|quiet] [--lock PATH] [--locked] [--offline]\n"
 	      "        [--vendor DIR] [--insecure-registry HOST]... [--network host|none]\n"
-	      "        [--secret id=ID,src=PATH]... CONTEXT|-\n"
+	      "        [--secret id=ID,src=PATH]... [--no-cache] CONTEXT|-\n"
 	      "                                   build an OCI image tarball\n"
 	      "  lock [-f FILE] [--build-arg K[=V]]... [--platform P] [--lock PATH]\n"
 	      "       [--update] [--insecure-registry HOST]... CONTEXT\n"

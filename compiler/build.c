@@ -124,7 +124,8 @@ static int build_with(struct build_opts *o, const struct plan *p,
 				.platform = o->fe.plan.platform, .quiet = o->quiet,
 				.lock = &lf, .fc = fc, .vendor = o->vendor,
 				.cache_dir = cache, .secrets = &o->secrets,
-				.network_none = o->network_none || o->pin.offline };
+				.network_none = o->network_none || o->pin.offline,
+				.no_cache = o->no_cache };
 	if (!r && !eo.network_none && has_run(p))
 		fprintf(stderr, "kiln: warning: RUN steps have the host's network; "
 				"their output may not reproduce (--network none)\n");

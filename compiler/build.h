@@ -17,6 +17,7 @@ struct build_opts {
 	struct pin_opts pin;         /* --lock, --locked, --offline... */
 	const char *vendor;          /* --vendor DIR */
 	bool network_none;           /* --network none */
+	bool no_cache;               /* --no-cache */
 	struct env_list secrets;     /* --secret id=ID,src=PATH */
 };
 

@@ -108,15 +108,14 @@ static int run_step(struct exec_ctx *c, const struct plan_ins *ins,
 	if (!strcmp(kw, "RUN"))
 		return exec_run(c, ins, err);
 	if (!strcmp(kw, "ARG"))
-		return arg_scope(c, ins);
+		return 0; /* its scope was taken before the key */
 	step_fn fn = exec_meta_handler(kw);
 	if (!fn)
 		return kerr_set(err, KERR_BUILD, "%s is not supported yet", kw);
 	return fn(c, ins, err);
 }
 
-/* created_by as BuildKit writes it: the instruction after expansion. */
-static char *created_by(const struct plan_ins *ins)
+char *exec_created_by(const struct plan_ins *ins)
 {
 	struct strbuf sb = STRBUF_INIT;
 	bool pairs = !strcmp(ins->keyword, "ENV") || !strcmp(ins->keyword, "LABEL");
@@ -141,7 +140,7 @@ static char *created_by(const struct plan_ins *ins)
 static void add_history(struct exec_ctx *c, const struct plan_ins *ins,
 			bool empty)
 {
-	char *created = rfc3339(c->o->epoch), *by = created_by(ins);
+	char *created = rfc3339(c->o->epoch), *by = exec_created_by(ins);
 	json_t *h = json_pack("{s:s, s:s}", "created", created, "created_by", by);
 	if (empty)
 		json_object_set_new(h, "empty_layer", json_true());
@@ -171,6 +170,10 @@ static int run_triggers(struct exec_ctx *c, const struct plan_stage *ps,
 				c->steps, text);
 		size_t layers = json_array_size(c->st->layers);
 		r = plan_trigger(c->o->plan, ps->index, text ? text : "", &ast, &ins, err);
+		c->line = text;
+		c->printed = true;
+		if (!r)
+			exec_key_step(c, &ins);
 		if (!r && (r = run_step(c, &ins, err)) == 0)
 			add_history(c, &ins, json_array_size(c->st->layers) == layers);
 		if (ins.keyword)
@@ -195,19 +198,28 @@ static int build_stage(struct exec_ctx *c, const struct plan_stage *ps,
 	if (!c->o->quiet)
 		fprintf(stderr, "[%d/%d] FROM %s%s%s\n", ++c->step, c->steps,
 			ps->base, ps->name ? " AS " : "", ps->name ? ps->name : "");
-	if (stage_init(c, ps, s, err) < 0 || run_triggers(c, ps, err) < 0)
+	if (stage_init(c, ps, s, err) < 0)
+		return -1;
+	exec_key_init(c, ps);
+	if (run_triggers(c, ps, err) < 0)
 		return -1;
 	for (size_t i = 0; i < ps->nins; i++) {
 		const struct plan_ins *ins = &ps->ins[i];
 		size_t layers = json_array_size(s->layers);
-		if (!c->o->quiet)
-			fprintf(stderr, "[%d/%d] %s\n", ++c->step, c->steps,
-				ins->node->original);
-		if (run_step(c, ins, err) < 0)
+		c->step++;
+		c->line = ins->node->original;
+		c->printed = false;
+		if (!strcmp(ins->keyword, "ARG"))
+			arg_scope(c, ins);
+		exec_key_step(c, ins);
+		int r = run_step(c, ins, err);
+		exec_progress(c, false);
+		if (r < 0)
 			return kerr_prefix(err, "%s:%d", c->o->plan->file, ins->line);
 		if (strcmp(ins->keyword, "ARG"))
 			add_history(c, ins, json_array_size(s->layers) == layers);
 	}
+	memcpy(s->key, c->key, sizeof(s->key));
 	s->built = true;
 	return 0;
 }

@@ -27,6 +27,7 @@ struct exec_opts {
 	const char *cache_dir;         /* unpacked layers, cache mounts */
 	bool network_none;             /* --network none (or --offline) */
 	const struct env_list *secrets; /* --secret id -> host file */
+	bool no_cache;                 /* --no-cache: never reuse a step */
 };
 
 /* Builds the plan's target; fills out with the stored manifest's digests. */

@@ -19,6 +19,7 @@ struct stage_state {
 	struct image_tree *img; /* registry base: file bytes still in layers */
 	char *base_name;        /* registry base image, for the annotations */
 	char *base_digest;
+	char key[DIGEST_BUFSZ]; /* the cache chain key at the stage's end */
 };
 
 /* An image named by COPY --from=<image>, loaded once. */
@@ -37,6 +38,9 @@ struct exec_ctx {
 	struct exec_image *images;
 	size_t nimages;
 	struct env_list args;       /* the ARGs in scope in this stage */
+	char key[DIGEST_BUFSZ];     /* the cache chain key so far */
+	const char *line;           /* the step's progress text */
+	bool printed;               /* its progress line is out */
 };
 
 /* A step handler; -1 with err set (without the file:line prefix). */
@@ -64,6 +68,22 @@ char *exec_resolve_path(const struct stage_state *st, const char *p,
  * inherited, layers reused as blobs, file metadata read from them. */
 int exec_base_image(struct exec_ctx *c, const char *ref,
 		    struct stage_state *s, struct kerr *err);
+/* Cache keys (exec_cache.c): the stage's start, one instruction, the
+ * content a step writes. */
+void exec_key_init(struct exec_ctx *c, const struct plan_stage *ps);
+void exec_key_step(struct exec_ctx *c, const struct plan_ins *ins);
+int exec_key_entries(struct exec_ctx *c, const struct fs_tree *layer,
+		     struct kerr *err);
+/* The step's progress line, once: "[3/7] CACHED COPY ...". */
+void exec_progress(struct exec_ctx *c, bool cached);
+/* created_by as BuildKit writes it: the instruction after expansion. */
+char *exec_created_by(const struct plan_ins *ins);
+/* RUN: the layer the cache holds for the current key, if any (applied to
+ * the stage when there is one). */
+int exec_reuse_layer(struct exec_ctx *c, bool *hit, struct kerr *err);
+/* RUN: commits the layer under the current key without a content key. */
+int exec_commit_keyed(struct exec_ctx *c, struct fs_tree *layer,
+		      struct kerr *err);
 /* Makes digest present in the blob store: from the --vendor layout, else
  * the registry of ref (verified either way). */
 int exec_ensure_blob(struct exec_ctx *c, const char *ref, const char *digest,

@@ -1,11 +1,14 @@
 /* exec_layer: commits one step's files as a layer of the stage: adds the
- * ancestor directories a layer carries, writes the normalised blob, and
- * applies the entries to the stage's tree. */
+ * ancestor directories a layer carries, reuses the cached layer of the
+ * same key or writes the normalised blob (and records it), and applies the
+ * entries to the stage's tree. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../oci/image.h"
 #include "exec_internal.h"
+#include "step_cache.h"
 
 /* Every ancestor directory of every entry is in the layer, as BuildKit's
  * diffs have them: taken from the stage when it exists, else made 0755 and
@@ -66,10 +69,32 @@ static void apply_entry(struct stage_state *s, const struct layer_entry *e)
 	fs_tree_put_copy(&s->root, e);
 }
 
-int exec_commit_layer(struct exec_ctx *c, struct fs_tree *layer,
-		      unsigned uid, unsigned gid, struct kerr *err)
+static void append_layer(struct exec_ctx *c, const struct cached_layer *l)
+{
+	json_array_append_new(c->st->diff_ids, json_string(l->diff_id));
+	json_array_append_new(c->st->layers, oci_descriptor(l->media_type,
+							    l->digest, l->size));
+}
+
+/* Writes the layer blob and records it under the current key. */
+static int write_layer(struct exec_ctx *c, struct fs_tree *layer,
+		       struct kerr *err)
 {
 	struct layer_result res;
+	struct cached_layer l;
+	if (layer_write(layer->e, layer->n, c->o->epoch, c->o->compression,
+			c->o->bs, &res, err) < 0)
+		return -1;
+	memcpy(l.digest, res.digest, sizeof(l.digest));
+	memcpy(l.diff_id, res.diff_id, sizeof(l.diff_id));
+	l.size = res.size;
+	snprintf(l.media_type, sizeof(l.media_type), "%s", res.media_type);
+	append_layer(c, &l);
+	return step_cache_put(c->o->cache_dir, c->key, &l, err);
+}
+
+static int check_contents(const struct fs_tree *layer, struct kerr *err)
+{
 	for (size_t i = 0; i < layer->n; i++) {
 		const struct layer_entry *e = &layer->e[i];
 		if (e->type == LAYER_FILE && e->size && !e->src_path && !e->data)
@@ -77,17 +102,59 @@ int exec_commit_layer(struct exec_ctx *c, struct fs_tree *layer,
 					"internal error: the bytes of %s were not read from its layer",
 					e->path);
 	}
-	add_ancestors(&c->st->root, layer, uid, gid);
-	/* fs_tree_below sorts the tree: the writer gets it in order. */
-	size_t lo, hi;
-	fs_tree_below(layer, "", &lo, &hi);
-	if (layer_write(layer->e, layer->n, c->o->epoch, c->o->compression,
-			c->o->bs, &res, err) < 0)
+	return 0;
+}
+
+int exec_commit_layer(struct exec_ctx *c, struct fs_tree *layer,
+		      unsigned uid, unsigned gid, struct kerr *err)
+{
+	struct cached_layer l;
+	bool hit = false;
+	if (check_contents(layer, err) < 0)
 		return -1;
-	json_array_append_new(c->st->diff_ids, json_string(res.diff_id));
-	json_array_append_new(c->st->layers, oci_descriptor(res.media_type,
-							    res.digest, res.size));
+	add_ancestors(&c->st->root, layer, uid, gid);
+	size_t lo, hi;
+	fs_tree_below(layer, "", &lo, &hi); /* sorted, for a stable key */
+	if (exec_key_entries(c, layer, err) < 0)
+		return -1;
+	if (!c->o->no_cache &&
+	    step_cache_get(c->o->cache_dir, c->o->bs, c->key, &l, &hit, err) < 0)
+		return -1;
+	exec_progress(c, hit);
+	if (hit)
+		append_layer(c, &l);
+	else if (write_layer(c, layer, err) < 0)
+		return -1;
 	for (size_t i = 0; i < layer->n; i++)
 		apply_entry(c->st, &layer->e[i]);
 	return 0;
+}
+
+int exec_commit_keyed(struct exec_ctx *c, struct fs_tree *layer,
+		      struct kerr *err)
+{
+	if (check_contents(layer, err) < 0 || write_layer(c, layer, err) < 0)
+		return -1;
+	for (size_t i = 0; i < layer->n; i++)
+		apply_entry(c->st, &layer->e[i]);
+	return 0;
+}
+
+int exec_reuse_layer(struct exec_ctx *c, bool *hit, struct kerr *err)
+{
+	struct cached_layer l;
+	struct stage_state *s = c->st;
+	*hit = false;
+	if (c->o->no_cache ||
+	    step_cache_get(c->o->cache_dir, c->o->bs, c->key, &l, hit, err) < 0 || !*hit)
+		return 0;
+	if (!s->img) {
+		s->img = xcalloc(1, sizeof(*s->img));
+		s->img->tree = &s->root;
+		s->img->tmpdir = c->o->tmpdir;
+		s->img->seq = &c->tmp_seq;
+	}
+	strlist_push_owned(&s->img->blobs, blobstore_path(c->o->bs, l.digest));
+	append_layer(c, &l);
+	return image_tree_add_layer(s->img, s->img->blobs.n - 1, err);
 }

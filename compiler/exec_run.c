@@ -119,7 +119,7 @@ static int commit_upper(struct exec_ctx *c, const char *upper,
 	struct fs_tree layer = FS_TREE_INIT;
 	int r = upper_diff(upper, c->o->epoch, &layer, err);
 	if (!r)
-		r = exec_commit_layer(c, &layer, 0, 0, err);
+		r = exec_commit_keyed(c, &layer, err);
 	fs_tree_clear(&layer);
 	return r;
 }
@@ -162,6 +162,12 @@ static int prepare(struct exec_ctx *c, const struct plan_ins *ins,
 int exec_run(struct exec_ctx *c, const struct plan_ins *ins, struct kerr *err)
 {
 	struct run_parts p;
+	bool hit;
+	if (exec_reuse_layer(c, &hit, err) < 0)
+		return -1;
+	exec_progress(c, hit);
+	if (hit)
+		return 0;
 	memset(&p, 0, sizeof(p));
 	int r = prepare(c, ins, &p, err);
 	struct sandbox_opts so = {

@@ -111,30 +111,33 @@ static void take_header(struct archive_entry *ae, struct fs_tree *add,
 		layer_entry_free(&e);
 }
 
+int image_tree_add_layer(struct image_tree *it, size_t k, struct kerr *err)
+{
+	struct archive *a = open_layer(it->blobs.v[k], err);
+	struct archive_entry *ae;
+	struct fs_tree add = FS_TREE_INIT;
+	struct strlist wh = STRLIST_INIT;
+	int st;
+	if (!a)
+		return -1;
+	while ((st = archive_read_next_header(a, &ae)) == ARCHIVE_OK ||
+	       st == ARCHIVE_WARN)
+		take_header(ae, &add, &wh);
+	if (st != ARCHIVE_EOF)
+		kerr_set(err, KERR_BUILD, "layer %s: %s", it->blobs.v[k],
+			 archive_error_string(a));
+	archive_read_free(a);
+	apply_layer(it, &add, &wh, (int)k);
+	fs_tree_clear(&add);
+	strlist_clear(&wh);
+	return kerr_isset(err) ? -1 : 0;
+}
+
 int image_tree_load(struct image_tree *it, struct kerr *err)
 {
-	it->pending.sorted = true;
-	for (size_t k = 0; k < it->blobs.n; k++) {
-		struct archive *a = open_layer(it->blobs.v[k], err);
-		struct archive_entry *ae;
-		struct fs_tree add = FS_TREE_INIT;
-		struct strlist wh = STRLIST_INIT;
-		int st;
-		if (!a)
+	for (size_t k = 0; k < it->blobs.n; k++)
+		if (image_tree_add_layer(it, k, err) < 0)
 			return -1;
-		while ((st = archive_read_next_header(a, &ae)) == ARCHIVE_OK ||
-		       st == ARCHIVE_WARN)
-			take_header(ae, &add, &wh);
-		if (st != ARCHIVE_EOF)
-			kerr_set(err, KERR_BUILD, "layer %s: %s", it->blobs.v[k],
-				 archive_error_string(a));
-		archive_read_free(a);
-		apply_layer(it, &add, &wh, (int)k);
-		fs_tree_clear(&add);
-		strlist_clear(&wh);
-		if (kerr_isset(err))
-			return -1;
-	}
 	return 0;
 }
 

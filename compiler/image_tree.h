@@ -19,6 +19,8 @@ struct image_tree {
 
 /* Reads every layer's headers into it->tree. */
 int image_tree_load(struct image_tree *it, struct kerr *err);
+/* Reads layer k (of blobs) on top of what the tree holds. */
+int image_tree_add_layer(struct image_tree *it, size_t k, struct kerr *err);
 /* Spools the content of every still-unread file at or below prefix
  * ("" = all). */
 int image_tree_materialize(struct image_tree *it, const char *prefix,
