@@ -6,5 +6,8 @@ int cmd_parse(int argc, char **argv);
 int cmd_build(int argc, char **argv);
 int cmd_lock(int argc, char **argv);
 int cmd_vendor(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
+int cmd_cache(int argc, char **argv);
 
 #endif

@@ -20,9 +20,14 @@ static void usage(FILE *out)
 	      "       [--update] [--insecure-registry HOST]... CONTEXT\n"
 	      "                                   pin every base image and URL in kiln.lock\n"
 	      "  vendor [--lock PATH] -o DIR      every pinned blob into an OCI layout\n"
+	      "  cache du|prune [--keep SIZE] [--cache-dir DIR]\n"
+	      "                                   cache usage; remove least recently used\n"
 	      "  parse [-f FILE] [--json] [--target S] [--build-arg K[=V]]...\n"
 	      "        [--platform P] [CONTEXT]   print the Dockerfile's syntax tree\n"
-	      "                                   (--json: the planned stage graph)\n",
+	      "                                   (--json: the planned stage graph)\n"
+	      "  diff [--json] [--platform P] [--cache-dir DIR] A B\n"
+	      "                                   what differs between two images\n"
+	      "  inspect [--json] [--platform P] IMAGE   digests, layers, config\n",
 	      out);
 }
 
@@ -34,12 +39,18 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "build"))
 		return cmd_build(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "cache"))
+		return cmd_cache(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "lock"))
 		return cmd_lock(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "vendor"))
 		return cmd_vendor(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "parse"))
 		return cmd_parse(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "diff"))
+		return cmd_diff(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "inspect"))
+		return cmd_inspect(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
 	    !strcmp(argv[1], "help")) {
 		usage(stdout);
