@@ -61,7 +61,7 @@ test_copy_from_an_image_takes_files_from_its_layers() {
 test_locked_build_lists_every_input_missing_from_the_lock() {
 	kf_registry
 	kr_ctx "FROM $KF_REG/busybox:1" "COPY --from=$KF_REG/dockerv2:1 /etc/group /g"
-	expect_fail 1 "^kiln: --locked: not in the lockfile: $KF_REG/busybox:1 \(ctx/Dockerfile:1\), $KF_REG/dockerv2:1 \(ctx/Dockerfile:2\)\$" \
+	expect_fail 1 "^kiln: --locked: not in the lockfile or changed: $KF_REG/busybox:1 \(ctx/Dockerfile:1\), $KF_REG/dockerv2:1 \(ctx/Dockerfile:2\)\$" \
 		kr_build --locked -o out.tar ctx
 	[ ! -e out.tar ] && [ ! -e ctx/kiln.lock ]
 }
@@ -88,4 +88,15 @@ test_locked_build_with_an_empty_cache_fetches_by_the_pinned_digests() {
 	"$KILN" lock --cache-dir "$PWD/c1" ctx >/dev/null
 	kr_build --locked --cache-dir "$PWD/c2" -o out.tar ctx >/dev/null
 	[ -f "c2/blobs/sha256/${KF_AMD64#sha256:}" ] && [ -f "c2/blobs/sha256/${KF_LAYER#sha256:}" ]
+}
+
+test_locked_build_refuses_a_tag_that_moved_since_locking() {
+	kf_registry
+	kr_ctx "FROM $KF_REG/busybox:1"
+	"$KILN" lock --cache-dir "$PWD/cache" ctx >/dev/null
+	skopeo copy -q --src-tls-verify=false --dest-tls-verify=false \
+		"docker://$KF_REG/dockerv2:1" "docker://$KF_REG/busybox:1"
+	expect_fail 1 "^kiln: --locked: not in the lockfile or changed: $KF_REG/busybox:1 now sha256:[0-9a-f]{64}, locked $KF_AMD64 \(ctx/Dockerfile:1\)\$" \
+		kr_build --locked -o out.tar ctx
+	[ ! -e out.tar ]
 }
