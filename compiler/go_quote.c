@@ -5,25 +5,7 @@
 #include <wctype.h>
 
 #include "df_ast.h"
-
-/* Decodes one UTF-8 rune; returns its length, or 0 when invalid. */
-static size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *r)
-{
-	static const uint32_t min[] = { 0, 0, 0x80, 0x800, 0x10000 };
-	size_t n = s[0] < 0x80 ? 1 : (s[0] >> 5) == 6 ? 2 : (s[0] >> 4) == 14 ? 3 : (s[0] >> 3) == 30 ? 4 : 0;
-	if (!n || n > len)
-		return 0;
-	uint32_t c = n == 1 ? s[0] : s[0] & (0x7f >> n);
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if (c < min[n] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*r = c;
-	return n;
-}
+#include "go_match.h"
 
 /* Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and
  * U+0020; glibc's C.UTF-8 tables stand in for Go's. */
@@ -66,8 +48,8 @@ void go_quote(struct strbuf *out, const char *s, size_t len)
 	sb_addc(out, '"');
 	for (size_t i = 0; i < len;) {
 		uint32_t r;
-		size_t n = utf8_decode(p + i, len - i, &r);
-		if (!n) {
+		size_t n = go_decode_rune(s + i, len - i, &r);
+		if (r == GO_RUNE_ERROR && n == 1) {
 			sb_addf(out, "\\x%02x", p[i]);
 			i++;
 			continue;
