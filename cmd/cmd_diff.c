@@ -46,7 +46,8 @@ static bool is_path(const char *arg)
 
 static int client(struct open_opts *o, struct kerr *err)
 {
-	struct fetch_opts fo = { .platform = o->platform, .insecure = o->insecure };
+	struct fetch_opts fo = {.platform = o->platform,
+				.insecure = o->insecure};
 	if (o->fc)
 		return 0;
 	o->cache = build_cache_dir(o->cache_dir);
@@ -60,22 +61,27 @@ static int client(struct open_opts *o, struct kerr *err)
 static int pull(struct open_opts *o, const char *ref, bool layers,
 		struct image **out, struct kerr *err)
 {
-	struct fetch_image fi = { 0 };
+	struct fetch_image fi = {0};
 	json_t *l;
 	size_t i;
 	int r = client(o, err);
 	if (!r)
 		r = fetch_resolve(o->fc, ref, &fi, err);
-	json_array_foreach(layers && !r ? json_object_get(fi.manifest, "layers") : NULL, i, l) {
+	json_array_foreach(
+	    layers && !r ? json_object_get(fi.manifest, "layers") : NULL, i, l)
+	{
 		const char *d = json_string_value(json_object_get(l, "digest"));
-		json_int_t size = json_integer_value(json_object_get(l, "size"));
-		r = d ? fetch_blob(o->fc, ref, d, (uint64_t)size, err) :
-			kerr_set(err, KERR_BUILD, "%s: layer %zu has no digest", ref, i);
+		json_int_t size =
+		    json_integer_value(json_object_get(l, "size"));
+		r = d ? fetch_blob(o->fc, ref, d, (uint64_t)size, err)
+		      : kerr_set(err, KERR_BUILD, "%s: layer %zu has no digest",
+				 ref, i);
 		if (r < 0)
 			break;
 	}
 	if (!r)
-		r = image_open_store(o->cache, fi.manifest_digest, ref, out, err);
+		r = image_open_store(o->cache, fi.manifest_digest, ref, out,
+				     err);
 	fetch_image_clear(&fi);
 	return r;
 }
@@ -88,24 +94,36 @@ static int open_any(struct open_opts *o, const char *arg, bool layers,
 	return pull(o, arg, layers, out, err);
 }
 
-/* The options both commands take; -1 on a bad one. */
-static int parse(int argc, char **argv, struct open_opts *o)
+/* The options both commands take. */
+static int parse(int argc, char **argv, struct open_opts *o, struct kerr *err)
 {
 	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "platform", required_argument, NULL, 'p' },
-		{ "cache-dir", required_argument, NULL, 'c' },
-		{ "insecure-registry", required_argument, NULL, 'i' },
-		{ NULL, 0, NULL, 0 },
+	    {"json", no_argument, NULL, 'j'},
+	    {"platform", required_argument, NULL, 'p'},
+	    {"cache-dir", required_argument, NULL, 'c'},
+	    {"insecure-registry", required_argument, NULL, 'i'},
+	    {NULL, 0, NULL, 0},
 	};
 	int c;
+	opterr = 0; /* one line of our own instead */
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
-		case 'j': o->json = true; break;
-		case 'p': o->platform = optarg; break;
-		case 'c': o->cache_dir = optarg; break;
-		case 'i': strlist_push(&o->insecure, optarg); break;
-		default: return -1;
+		case 'j':
+			o->json = true;
+			break;
+		case 'p':
+			o->platform = optarg;
+			break;
+		case 'c':
+			o->cache_dir = optarg;
+			break;
+		case 'i':
+			strlist_push(&o->insecure, optarg);
+			break;
+		default:
+			return kerr_set(err, KERR_USAGE,
+					"%s: bad option %s (see kiln --help)",
+					argv[0], argv[optind - 1]);
 		}
 	}
 	return 0;
@@ -127,12 +145,16 @@ static int fail(struct open_opts *o, const struct kerr *err)
 
 int cmd_diff(int argc, char **argv)
 {
-	struct open_opts o = { 0 };
+	struct open_opts o = {0};
 	struct kerr err = KERR_INIT;
 	struct image *a = NULL, *b = NULL;
 	struct image_diff_result r;
-	if (parse(argc, argv, &o) < 0 || argc - optind != 2) {
-		kerr_set(&err, KERR_USAGE, "diff: want two images: kiln diff [--json] [--platform P] A B");
+	if (parse(argc, argv, &o, &err) < 0)
+		return fail(&o, &err);
+	if (argc - optind != 2) {
+		kerr_set(&err, KERR_USAGE,
+			 "diff: want two images: kiln diff [--json] "
+			 "[--platform P] A B");
 		return fail(&o, &err);
 	}
 	if (open_any(&o, argv[optind], true, &a, &err) < 0 ||
@@ -158,11 +180,15 @@ int cmd_diff(int argc, char **argv)
 
 int cmd_inspect(int argc, char **argv)
 {
-	struct open_opts o = { 0 };
+	struct open_opts o = {0};
 	struct kerr err = KERR_INIT;
 	struct image *im = NULL;
-	if (parse(argc, argv, &o) < 0 || argc - optind != 1) {
-		kerr_set(&err, KERR_USAGE, "inspect: want one image: kiln inspect [--json] [--platform P] IMAGE");
+	if (parse(argc, argv, &o, &err) < 0)
+		return fail(&o, &err);
+	if (argc - optind != 1) {
+		kerr_set(&err, KERR_USAGE,
+			 "inspect: want one image: kiln inspect [--json] "
+			 "[--platform P] IMAGE");
 		return fail(&o, &err);
 	}
 	if (open_any(&o, argv[optind], false, &im, &err) < 0)

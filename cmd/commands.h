@@ -9,5 +9,6 @@ int cmd_vendor(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_cache(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 
 #endif

@@ -16,6 +16,8 @@ static void usage(FILE *out)
 	      "        [--vendor DIR] [--insecure-registry HOST]... [--network host|none]\n"
 	      "        [--secret id=ID,src=PATH]... [--no-cache] CONTEXT|-\n"
 	      "                                   build an OCI image tarball\n"
+	      "  verify [build flags] --image IMAGE [--json] CONTEXT\n"
+	      "                                   rebuild (--locked) and compare with IMAGE\n"
 	      "  lock [-f FILE] [--build-arg K[=V]]... [--platform P] [--lock PATH]\n"
 	      "       [--update] [--insecure-registry HOST]... CONTEXT\n"
 	      "                                   pin every base image and URL in kiln.lock\n"
@@ -25,9 +27,8 @@ static void usage(FILE *out)
 	      "  parse [-f FILE] [--json] [--target S] [--build-arg K[=V]]...\n"
 	      "        [--platform P] [CONTEXT]   print the Dockerfile's syntax tree\n"
 	      "                                   (--json: the planned stage graph)\n"
-	      "  diff [--json] [--platform P] [--cache-dir DIR] A B\n"
-	      "                                   what differs between two images\n"
-	      "  inspect [--json] [--platform P] IMAGE   digests, layers, config\n",
+	      "  diff [--json] [--platform P] A B config, layer and file differences\n"
+	      "  inspect [--json] IMAGE           digests, layers, history, config\n",
 	      out);
 }
 
@@ -39,6 +40,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "build"))
 		return cmd_build(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "verify"))
+		return cmd_verify(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "cache"))
 		return cmd_cache(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "lock"))

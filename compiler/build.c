@@ -133,7 +133,7 @@ static int build_with(struct build_opts *o, const struct plan *p,
 		r = exec_build(&eo, &img, err);
 	if (!r)
 		r = oci_write_image_tar(bs, o->output, &img, tags, epoch, err);
-	if (!r)
+	if (!r && !o->no_result_line)
 		printf("%s %s\n", img.manifest_digest, o->output);
 	if (tmp)
 		nftw(tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);

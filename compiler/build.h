@@ -18,6 +18,7 @@ struct build_opts {
 	const char *vendor;          /* --vendor DIR */
 	bool network_none;           /* --network none */
 	bool no_cache;               /* --no-cache */
+	bool no_result_line;         /* verify: no "<digest> <output>" line */
 	struct env_list secrets;     /* --secret id=ID,src=PATH */
 };
 

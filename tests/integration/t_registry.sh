@@ -92,11 +92,17 @@ test_locked_build_with_an_empty_cache_fetches_by_the_pinned_digests() {
 
 test_locked_build_refuses_a_tag_that_moved_since_locking() {
 	kf_registry
-	kr_ctx "FROM $KF_REG/busybox:1"
-	"$KILN" lock --cache-dir "$PWD/cache" ctx >/dev/null
+	local tag=moving-$$-$RANDOM
+	# A tag of this test's own: the registry may be shared by the run.
 	skopeo copy -q --src-tls-verify=false --dest-tls-verify=false \
-		"docker://$KF_REG/dockerv2:1" "docker://$KF_REG/busybox:1"
-	expect_fail 1 "^kiln: --locked: not in the lockfile or changed: $KF_REG/busybox:1 now sha256:[0-9a-f]{64}, locked $KF_AMD64 \(ctx/Dockerfile:1\)\$" \
+		"docker://$KF_REG/busybox:1" "docker://$KF_REG/busybox:$tag"
+	kr_ctx "FROM $KF_REG/busybox:$tag"
+	"$KILN" lock --cache-dir "$PWD/cache" ctx >/dev/null
+	local locked
+	locked=$(sed -n 's/.*"manifest": "\(sha256:[0-9a-f]*\)".*/\1/p' ctx/kiln.lock)
+	skopeo copy -q --src-tls-verify=false --dest-tls-verify=false \
+		"docker://$KF_REG/dockerv2:1" "docker://$KF_REG/busybox:$tag"
+	expect_fail 1 "^kiln: --locked: not in the lockfile or changed: $KF_REG/busybox:$tag now sha256:[0-9a-f]{64}, locked $locked \(ctx/Dockerfile:1\)\$" \
 		kr_build --locked -o out.tar ctx
 	[ ! -e out.tar ]
 }
