@@ -6,7 +6,7 @@
 
 #include "chown.h"
 #include "copy.h"
-#include "exec_internal.h"
+#include "exec_run.h"
 #include "go_match.h"
 #include "resolve.h"
 
@@ -205,15 +205,24 @@ int exec_workdir(struct exec_ctx *c, const struct plan_ins *ins,
 	json_object_set_new(c->st->config, "WorkingDir", json_string(wd.buf));
 	sb_release(&wd);
 	const struct layer_entry *e = fs_tree_get(&c->st->root, dir);
+	const char *user = json_string_value(json_object_get(c->st->config, "User"));
+	struct run_user u = { 0 };
 	int r = 0;
-	if (*dir && !e) {
+	/* As BuildKit: the directories WORKDIR makes belong to USER. */
+	if (*dir && !e && user && *user)
+		r = exec_stage_content(c, c->st, "etc/passwd", err) ||
+		    exec_stage_content(c, c->st, "etc/group", err) ||
+		    run_user(&c->st->root, user, &u, err) ? -1 : 0;
+	if (!r && *dir && !e) {
 		struct fs_tree layer = FS_TREE_INIT;
 		struct layer_entry d = { 0 };
 		d.path = xstrdup(dir);
 		d.type = LAYER_DIR;
 		d.mode = 0755;
+		d.uid = u.uid;
+		d.gid = u.gid;
 		fs_tree_put(&layer, &d);
-		r = exec_commit_layer(c, &layer, 0, 0, err);
+		r = exec_commit_layer(c, &layer, u.uid, u.gid, err);
 		fs_tree_clear(&layer);
 	} else if (e && e->type != LAYER_DIR) {
 		r = kerr_set(err, KERR_BUILD, "WORKDIR %s: not a directory", ins->args.v[0]);

@@ -144,12 +144,13 @@ static int prepare(struct exec_ctx *c, const struct plan_ins *ins,
 			return kerr_set(err, KERR_USAGE, "RUN: more than 16 --mount");
 		r = one_mount(c, ins->flags.v[i] + 8, &p->mounts[p->n_mounts++], &p->keep, err);
 	}
-	if (!r && user && *user)
+	if (!r)
 		r = exec_stage_content(c, c->st, "etc/passwd", err) ||
-		    exec_stage_content(c, c->st, "etc/group", err) ? -1 :
-		    run_user(&c->st->root, user, &p->user, err);
+		    exec_stage_content(c, c->st, "etc/group", err) ? -1 : 0;
+	if (!r && user && *user)
+		r = run_user(&c->st->root, user, &p->user, err);
 	run_argv(c->st, ins, &p->argv);
-	run_env(c->st, &c->args, c->o->epoch, &p->env);
+	run_env(c->st, &c->args, c->o->epoch, p->user.uid, &p->env);
 	strlist_push_owned(&p->argv, NULL);
 	strlist_push_owned(&p->env, NULL);
 	int n = c->tmp_seq++;

@@ -21,9 +21,9 @@ struct run_user {
 void run_argv(const struct stage_state *st, const struct plan_ins *ins,
 	      struct strlist *argv);
 /* Image ENV, then the ARGs in scope that ENV does not shadow, a default
- * PATH, SOURCE_DATE_EPOCH. */
-void run_env(const struct stage_state *st, const struct env_list *args,
-	     int64_t epoch, struct strlist *env);
+ * PATH, HOME (from /etc/passwd for uid), SOURCE_DATE_EPOCH. */
+void run_env(struct stage_state *st, const struct env_list *args,
+	     int64_t epoch, uid_t uid, struct strlist *env);
 /* USER name[:group] or uid[:gid] from the stage's own files; a name
  * without a group takes its primary group, plus its supplementary ones. */
 int run_user(struct fs_tree *root, const char *spec, struct run_user *u,

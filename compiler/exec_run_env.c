@@ -47,8 +47,33 @@ static bool env_has(const struct strlist *env, const char *key)
 	return false;
 }
 
-void run_env(const struct stage_state *st, const struct env_list *args,
-	     int64_t epoch, struct strlist *env)
+/* HOME from the stage's /etc/passwd entry of uid, "/" without one (as
+ * runc does). */
+static char *home_of(struct fs_tree *root, uid_t uid)
+{
+	const struct layer_entry *e = fs_tree_get(root, "etc/passwd");
+	struct strbuf buf = STRBUF_INIT;
+	struct kerr ignored = KERR_INIT;
+	char *home = NULL;
+	if (e && fs_entry_read(e, &buf, &ignored) == 0) {
+		for (char *line = buf.buf, *next; line && *line && !home; line = next) {
+			next = strchr(line, '\n');
+			if (next)
+				*next++ = '\0';
+			char *f[7] = { line };
+			for (int k = 1; k < 7 && f[k - 1]; k++)
+				if ((f[k] = strchr(f[k - 1], ':')))
+					*f[k]++ = '\0';
+			if (f[5] && f[2] && strtoul(f[2], NULL, 10) == uid && *f[5])
+				home = xstrdup(f[5]);
+		}
+	}
+	sb_release(&buf);
+	return home ? home : xstrdup("/");
+}
+
+void run_env(struct stage_state *st, const struct env_list *args,
+	     int64_t epoch, uid_t uid, struct strlist *env)
 {
 	size_t i;
 	json_t *v;
@@ -64,6 +89,13 @@ void run_env(const struct stage_state *st, const struct env_list *args,
 	}
 	if (!env_has(env, "PATH"))
 		strlist_push(env, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+	if (!env_has(env, "HOME")) {
+		char *home = home_of(&st->root, uid);
+		struct strbuf kv = STRBUF_INIT;
+		sb_addf(&kv, "HOME=%s", home);
+		strlist_push_owned(env, sb_detach(&kv, NULL));
+		free(home);
+	}
 	if (!env_has(env, "SOURCE_DATE_EPOCH")) {
 		char buf[64];
 		snprintf(buf, sizeof(buf), "SOURCE_DATE_EPOCH=%lld", (long long)epoch);
@@ -91,7 +123,8 @@ static void member_groups(struct fs_tree *root, const char *user,
 			if ((f[k] = strchr(f[k - 1], ':')))
 				*f[k]++ = '\0';
 		for (char *m = f[3] ? strtok(f[3], ",") : NULL; m; m = strtok(NULL, ","))
-			if (!strcmp(m, user) && u->n_groups < RUN_MAX_GROUPS)
+			if (!strcmp(m, user) && u->n_groups < RUN_MAX_GROUPS &&
+			    strtoul(f[2], NULL, 10) != u->gid)
 				u->groups[u->n_groups++] = (gid_t)strtoul(f[2], NULL, 10);
 	}
 	sb_release(&buf);
@@ -108,10 +141,11 @@ int run_user(struct fs_tree *root, const char *spec, struct run_user *u,
 	int r = chown_resolve(root, spec, &uid, &gid, err);
 	if (!r && !strchr(spec, ':') && strspn(name, "0123456789") != strlen(name))
 		r = passwd_primary_gid(root, name, &gid, err);
-	if (!r)
-		member_groups(root, name, u);
 	u->uid = uid;
 	u->gid = gid;
+	u->groups[u->n_groups++] = gid; /* the primary group, as runc lists it */
+	if (!r)
+		member_groups(root, name, u);
 	free(name);
 	return r < 0 ? kerr_prefix(err, "USER %s", spec) : 0;
 }
