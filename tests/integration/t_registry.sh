@@ -106,3 +106,20 @@ test_locked_build_refuses_a_tag_that_moved_since_locking() {
 		kr_build --locked -o out.tar ctx
 	[ ! -e out.tar ]
 }
+
+test_build_from_a_basic_auth_registry_uses_config_json_and_never_prints_it() {
+	kf_registry kiln:basic-pw
+	kr_ctx "FROM $KF_REG/busybox:1" 'COPY a /a'
+	kf_docker_config <<EOF
+{"auths": {"$KF_REG": {"auth": "$(printf kiln:basic-pw | base64)"}}}
+EOF
+	kr_build -o out.tar ctx >/dev/null
+	! grep -q basic-pw ctx/kiln.lock
+	kf_docker_config <<EOF
+{"auths": {"$KF_REG": {"username": "kiln", "password": "wrong-pw-789"}}}
+EOF
+	rm ctx/kiln.lock
+	expect_fail 1 "^kiln: ctx/Dockerfile:1: unauthorized: $KF_REG/busybox:1" kr_build --cache-dir "$PWD/c2" -o out2.tar ctx
+	! grep -q wrong-pw-789 err.txt
+	[ ! -e out2.tar ]
+}
