@@ -16,6 +16,12 @@
 #include "../oci/inspect.h"
 #include "commands.h"
 
+/* What image_layer_open calls to fetch a layer of a reference. */
+struct puller {
+	struct fetch_client *fc;
+	char *ref;
+};
+
 struct open_opts {
 	const char *platform;
 	const char *cache_dir;
@@ -24,23 +30,33 @@ struct open_opts {
 	char *cache; /* set up on the first reference */
 	struct blobstore *bs;
 	struct fetch_client *fc;
+	struct puller pullers[2]; /* one per reference opened */
+	size_t n_pullers;
 };
 
 static void open_opts_clear(struct open_opts *o)
 {
+	for (size_t i = 0; i < o->n_pullers; i++)
+		free(o->pullers[i].ref);
 	fetch_client_free(o->fc);
 	blobstore_free(o->bs);
 	free(o->cache);
 	strlist_clear(&o->insecure);
 }
 
-/* Paths are what exists, or what is spelt like a path; the rest are
- * references. */
+/* Paths are what exists, what is spelt like a path, or what lies in a
+ * directory that exists; the rest are references. */
 static bool is_path(const char *arg)
 {
 	struct stat st;
-	size_t n = strlen(arg);
-	return !stat(arg, &st) || arg[0] == '/' || arg[0] == '.' ||
+	size_t n = strlen(arg), dir = strcspn(arg, "/");
+	bool in_dir = false;
+	if (arg[dir] == '/') {
+		char *d = strndup(arg, dir);
+		in_dir = d && !stat(d, &st) && S_ISDIR(st.st_mode);
+		free(d);
+	}
+	return in_dir || !stat(arg, &st) || arg[0] == '/' || arg[0] == '.' ||
 	       (n > 4 && !strcmp(arg + n - 4, ".tar"));
 }
 
@@ -57,41 +73,39 @@ static int client(struct open_opts *o, struct kerr *err)
 	return o->fc ? 0 : -1;
 }
 
-/* Resolves ref into the store, with its layers when they will be read. */
-static int pull(struct open_opts *o, const char *ref, bool layers,
-		struct image **out, struct kerr *err)
+static int pull_blob(void *ctx, const char *digest, uint64_t size,
+		     struct kerr *err)
+{
+	struct puller *p = ctx;
+	return fetch_blob(p->fc, p->ref, digest, size, err);
+}
+
+/* Resolves ref into the store; its layers are fetched when read. */
+static int pull(struct open_opts *o, const char *ref, struct image **out,
+		struct kerr *err)
 {
 	struct fetch_image fi = {0};
-	json_t *l;
-	size_t i;
+	struct puller *p = &o->pullers[o->n_pullers];
 	int r = client(o, err);
 	if (!r)
 		r = fetch_resolve(o->fc, ref, &fi, err);
-	json_array_foreach(
-	    layers && !r ? json_object_get(fi.manifest, "layers") : NULL, i, l)
-	{
-		const char *d = json_string_value(json_object_get(l, "digest"));
-		json_int_t size =
-		    json_integer_value(json_object_get(l, "size"));
-		r = d ? fetch_blob(o->fc, ref, d, (uint64_t)size, err)
-		      : kerr_set(err, KERR_BUILD, "%s: layer %zu has no digest",
-				 ref, i);
-		if (r < 0)
-			break;
+	if (!r) {
+		p->fc = o->fc;
+		p->ref = xstrdup(ref);
+		o->n_pullers++;
+		r = image_open_store(o->cache, fi.manifest_digest, ref,
+				     pull_blob, p, out, err);
 	}
-	if (!r)
-		r = image_open_store(o->cache, fi.manifest_digest, ref, out,
-				     err);
 	fetch_image_clear(&fi);
 	return r;
 }
 
-static int open_any(struct open_opts *o, const char *arg, bool layers,
-		    struct image **out, struct kerr *err)
+static int open_any(struct open_opts *o, const char *arg, struct image **out,
+		    struct kerr *err)
 {
 	if (is_path(arg))
 		return image_open(arg, o->platform, out, err);
-	return pull(o, arg, layers, out, err);
+	return pull(o, arg, out, err);
 }
 
 /* The options both commands take. */
@@ -157,8 +171,8 @@ int cmd_diff(int argc, char **argv)
 			 "[--platform P] A B");
 		return fail(&o, &err);
 	}
-	if (open_any(&o, argv[optind], true, &a, &err) < 0 ||
-	    open_any(&o, argv[optind + 1], true, &b, &err) < 0 ||
+	if (open_any(&o, argv[optind], &a, &err) < 0 ||
+	    open_any(&o, argv[optind + 1], &b, &err) < 0 ||
 	    image_diff(a, b, &r, &err) < 0) {
 		if (a && b)
 			image_diff_result_clear(&r);
@@ -191,7 +205,7 @@ int cmd_inspect(int argc, char **argv)
 			 "[--platform P] IMAGE");
 		return fail(&o, &err);
 	}
-	if (open_any(&o, argv[optind], false, &im, &err) < 0)
+	if (open_any(&o, argv[optind], &im, &err) < 0)
 		return fail(&o, &err);
 	if (o.json)
 		print_json(image_inspect_json(im));

@@ -135,7 +135,8 @@ int cache_prune(const char *dir, uint64_t keep, FILE *out, struct kerr *err)
 		list_area(dir, *a, &u, &n);
 	for (size_t i = 0; i < n; i++)
 		total += u[i].size;
-	qsort(u, n, sizeof(*u), by_use);
+	if (n)
+		qsort(u, n, sizeof(*u), by_use);
 	for (size_t i = 0; i < n; i++) {
 		if (total - freed > keep && !busy(&u[i], now)) {
 			walk(u[i].path, true);

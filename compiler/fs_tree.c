@@ -15,7 +15,8 @@ static void fs_tree_sort(struct fs_tree *t)
 {
 	if (t->sorted)
 		return;
-	qsort(t->e, t->n, sizeof(*t->e), cmp_path);
+	if (t->n)
+		qsort(t->e, t->n, sizeof(*t->e), cmp_path);
 	t->sorted = true;
 }
 
@@ -111,6 +112,8 @@ void fs_tree_remove(struct fs_tree *t, const char *path, bool self)
 		t->n--;
 	}
 	fs_tree_below(t, path, &lo, &hi);
+	if (hi == lo)
+		return;
 	for (k = lo; k < hi; k++)
 		layer_entry_free(&t->e[k]);
 	memmove(t->e + lo, t->e + hi, (t->n - hi) * sizeof(*t->e));

@@ -75,8 +75,10 @@ static int cmp_source(const void *a, const void *b)
 static json_t *to_json(const struct lockfile *lf)
 {
 	json_t *images = json_array(), *sources = json_array();
-	qsort(lf->images, lf->nimages, sizeof(*lf->images), cmp_image);
-	qsort(lf->sources, lf->nsources, sizeof(*lf->sources), cmp_source);
+	if (lf->nimages)
+		qsort(lf->images, lf->nimages, sizeof(*lf->images), cmp_image);
+	if (lf->nsources)
+		qsort(lf->sources, lf->nsources, sizeof(*lf->sources), cmp_source);
 	for (size_t i = 0; i < lf->nimages; i++)
 		json_array_append_new(images, json_pack("{s:s, s:s, s:s}",
 			"ref", lf->images[i].ref, "index", lf->images[i].index,

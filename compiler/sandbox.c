@@ -258,7 +258,8 @@ int sandbox_run(const struct sandbox_opts *o, struct kerr *err)
 	c.mounts = xcalloc(o->n_mounts + 1, sizeof(*c.mounts));
 	for (size_t i = 0; i < o->n_mounts; i++)
 		c.mounts[i] = &o->mounts[i];
-	qsort(c.mounts, o->n_mounts, sizeof(*c.mounts), cmp_mount);
+	if (o->n_mounts)
+		qsort(c.mounts, o->n_mounts, sizeof(*c.mounts), cmp_mount);
 	if (pipe2(out, O_CLOEXEC) < 0 || pipe2(rep, O_CLOEXEC) < 0) {
 		kerr_set(err, KERR_BUILD, "RUN sandbox: pipe2: %s",
 			 strerror(errno));

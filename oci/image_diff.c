@@ -17,9 +17,7 @@ struct image_difference *image_diff_add(struct image_diff_result *r,
 		r->v = xreallocarray(r->v, r->alloc, sizeof(*r->v));
 	}
 	struct image_difference *d = &r->v[r->n++];
-	memset(d, 0, sizeof(*d));
-	d->kind = kind;
-	d->change = change;
+	*d = (struct image_difference){.kind = kind, .change = change};
 	return d;
 }
 
@@ -42,7 +40,7 @@ void image_diff_result_clear(struct image_diff_result *r)
 	free(r->a.platform);
 	free(r->b.name);
 	free(r->b.platform);
-	memset(r, 0, sizeof(*r));
+	*r = (struct image_diff_result){0};
 }
 
 static void side_init(struct image_diff_side *s, const struct image *im)
@@ -71,34 +69,28 @@ static void same_layer_descriptors(const struct image *a, const struct image *b,
 	}
 }
 
-static bool has_field(const struct image_diff_result *r, const char *doc)
-{
-	for (size_t i = 0; i < r->n; i++)
-		if (r->v[i].kind == IMAGE_DIFF_FIELD && !strcmp(r->v[i].document, doc))
-			return true;
-	return false;
-}
-
 static void add_document(const char *doc, const char *a, const char *b,
 			 struct image_diff_result *r)
 {
-	struct image_difference *d = image_diff_add(r, IMAGE_DIFF_DOCUMENT,
-						    IMAGE_DIFF_CHANGED);
+	struct image_difference *d =
+	    image_diff_add(r, IMAGE_DIFF_DOCUMENT, IMAGE_DIFF_CHANGED);
 	d->document = doc;
 	d->a = json_string(a);
 	d->b = json_string(b);
 }
 
-/* Digests that differ with nothing above to show for it: the bytes of the
- * document differ (key order, formatting), not its fields. */
+/* Digests that differ while the parsed documents are equal: the bytes
+ * differ (key order, formatting), which no field, layer or history entry
+ * can show. */
 static void unexplained_documents(const struct image *a, const struct image *b,
 				  struct image_diff_result *r)
 {
-	bool config_differs = strcmp(a->config_digest, b->config_digest) != 0;
-	if (config_differs && !has_field(r, "config") && !json_array_size(r->history))
+	if (strcmp(a->config_digest, b->config_digest) &&
+	    json_equal(a->config, b->config))
 		add_document("config", a->config_digest, b->config_digest, r);
-	if (!config_differs && !r->n)
-		add_document("manifest", a->manifest_digest, b->manifest_digest, r);
+	if (json_equal(a->manifest, b->manifest))
+		add_document("manifest", a->manifest_digest, b->manifest_digest,
+			     r);
 }
 
 static void all_same(const struct image *a, const struct image *b,
@@ -106,15 +98,17 @@ static void all_same(const struct image *a, const struct image *b,
 {
 	for (size_t i = 0; i < r->n_layers; i++) {
 		r->layers[i].status = IMAGE_LAYER_SAME;
-		r->layers[i].a = i < a->n_layers ? image_diff_layer_json(a, i) : NULL;
-		r->layers[i].b = i < b->n_layers ? image_diff_layer_json(b, i) : NULL;
+		r->layers[i].a =
+		    i < a->n_layers ? image_diff_layer_json(a, i) : NULL;
+		r->layers[i].b =
+		    i < b->n_layers ? image_diff_layer_json(b, i) : NULL;
 	}
 }
 
 int image_diff(const struct image *a, const struct image *b,
 	       struct image_diff_result *r, struct kerr *err)
 {
-	memset(r, 0, sizeof(*r));
+	*r = (struct image_diff_result){0};
 	side_init(&r->a, a);
 	side_init(&r->b, b);
 	r->history = json_array();

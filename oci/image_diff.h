@@ -9,9 +9,11 @@
  * - a field of the manifest or config that is added, removed or changed.
  *   Objects are compared key by key (Labels, ExposedPorts, Volumes,
  *   annotations...), Env variable by variable, other arrays (Cmd,
- *   Entrypoint...) as a whole. Not fields: the config's rootfs and history
- *   and the manifest's layers and config digest, which the layers and the
- *   history stand for;
+ *   Entrypoint...) as a whole; a whole object only one side has counts
+ *   key by key too. Not fields: the config's rootfs and history and the
+ *   manifest's layer list and config digest, which the layers and the
+ *   history stand for; but a layer both have with one digest and another
+ *   descriptor (media type, annotations) is a field under "layers";
  * - a layer only one image has (by index), or one whose blobs differ while
  *   the diffIDs are equal: the compressed bytes differ (the compressor),
  *   the content does not;
@@ -25,6 +27,10 @@
  * explanation of the differences above, not counted among them: a changed
  * LABEL step is one difference, the label. Images are identical when their
  * manifest digests are; then nothing else is read.
+ *
+ * Files are named as in the container ("/etc/passwd"). Differences come
+ * fields first (manifest, then config), then layer by layer, then the
+ * document ones.
  *
  * JSON (image_diff_json), version 1; keys are sorted; "a" and "b" stand for
  * the first and second image, and a value absent on one side is a missing
@@ -88,7 +94,7 @@ struct image_difference {
 	char *file;	      /* file: "/a/b" */
 	size_t layer;	      /* layer, file */
 	unsigned attrs;	      /* file changed: DIFF_ATTR_* bits */
-	json_t *a, *b;	      /* each side's value (shapes above); NULL: absent */
+	json_t *a, *b; /* each side's value (shapes above); NULL: absent */
 };
 
 enum image_layer_status {
@@ -101,8 +107,8 @@ enum image_layer_status {
 
 struct image_diff_layer {
 	enum image_layer_status status;
-	json_t *a, *b;	    /* LAYER summaries; NULL where absent */
-	size_t first, n;    /* its differences: v[first] .. v[first + n - 1] */
+	json_t *a, *b;	 /* LAYER summaries; NULL where absent */
+	size_t first, n; /* its differences: v[first] .. v[first + n - 1] */
 };
 
 struct image_diff_side {

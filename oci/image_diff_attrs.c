@@ -40,8 +40,8 @@ unsigned diff_file_compare(const struct diff_file *a, const struct diff_file *b)
 const char *diff_attr_name(unsigned bit)
 {
 	static const char *const names[DIFF_ATTR_COUNT] = {
-		"type", "content", "mode", "owner",
-		"mtime", "xattrs", "link", "device",
+	    "type",  "content", "mode", "owner",
+	    "mtime", "xattrs",	"link", "device",
 	};
 	for (unsigned i = 0; i < DIFF_ATTR_COUNT; i++)
 		if (bit == 1u << i)
@@ -52,8 +52,8 @@ const char *diff_attr_name(unsigned bit)
 const char *diff_file_type_name(enum diff_file_type t)
 {
 	static const char *const names[] = {
-		"file", "dir", "symlink", "hardlink",
-		"char", "block", "fifo", "socket",
+	    "file", "dir",   "symlink", "hardlink",
+	    "char", "block", "fifo",	"socket",
 	};
 	return (size_t)t < sizeof(names) / sizeof(names[0]) ? names[t] : "?";
 }
@@ -65,7 +65,8 @@ static json_t *mtime_json(int64_t sec, long nsec)
 	struct tm tm;
 	char buf[64];
 	struct strbuf sb = STRBUF_INIT;
-	if (!gmtime_r(&t, &tm) || !strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm))
+	if (!gmtime_r(&t, &tm) ||
+	    !strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm))
 		return json_integer(sec);
 	sb_adds(&sb, buf);
 	if (nsec)
@@ -85,7 +86,9 @@ static json_t *xattrs_json(const char *x)
 		const char *eq = memchr(x, '=', len);
 		if (eq) {
 			char *k = xstrndup(x, (size_t)(eq - x));
-			json_object_set_new(o, k, json_stringn(eq + 1, len - (size_t)(eq - x) - 1));
+			json_object_set_new(
+			    o, k,
+			    json_stringn(eq + 1, len - (size_t)(eq - x) - 1));
 			free(k);
 		}
 		x += len + (x[len] == '\n');
@@ -95,23 +98,24 @@ static json_t *xattrs_json(const char *x)
 
 json_t *diff_file_json(const struct diff_file *f)
 {
-	char mode[16];
 	json_t *o = json_object();
-	snprintf(mode, sizeof(mode), "%04o", f->mode);
-	json_object_set_new(o, "type", json_string(diff_file_type_name(f->type)));
-	json_object_set_new(o, "mode", json_string(mode));
+	json_object_set_new(o, "type",
+			    json_string(diff_file_type_name(f->type)));
+	json_object_set_new(o, "mode", json_sprintf("%04o", f->mode));
 	json_object_set_new(o, "uid", json_integer(f->uid));
 	json_object_set_new(o, "gid", json_integer(f->gid));
 	json_object_set_new(o, "mtime", mtime_json(f->mtime, f->mtime_nsec));
 	if (f->type == DIFF_FILE_REG) {
-		json_object_set_new(o, "size", json_integer((json_int_t)f->size));
+		json_object_set_new(o, "size",
+				    json_integer((json_int_t)f->size));
 		json_object_set_new(o, "digest", json_string(f->digest));
 	}
 	if (f->link)
 		json_object_set_new(o, "link", json_string(f->link));
 	if (f->type == DIFF_FILE_CHAR || f->type == DIFF_FILE_BLOCK)
-		json_object_set_new(o, "device", json_sprintf("%u:%u", f->rdev_major,
-							      f->rdev_minor));
+		json_object_set_new(
+		    o, "device",
+		    json_sprintf("%u:%u", f->rdev_major, f->rdev_minor));
 	if (f->xattrs)
 		json_object_set_new(o, "xattrs", xattrs_json(f->xattrs));
 	return o;

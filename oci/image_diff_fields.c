@@ -14,8 +14,9 @@ static bool path_is(json_t *path, const char *const *keys, size_t n)
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		json_t *k = json_array_get(path, i);
-		if (keys[i] ? !json_is_string(k) || strcmp(json_string_value(k), keys[i]) :
-			      !json_is_integer(k))
+		if (keys[i] ? !json_is_string(k) ||
+				  strcmp(json_string_value(k), keys[i])
+			    : !json_is_integer(k))
 			return false;
 	}
 	return true;
@@ -24,12 +25,13 @@ static bool path_is(json_t *path, const char *const *keys, size_t n)
 /* What the layers and the history stand for (NULL: any layer index). */
 static bool skipped(const char *doc, json_t *path)
 {
-	static const char *const rootfs[] = { "rootfs" }, *const hist[] = { "history" },
-				 *const layers[] = { "layers" },
-				 *const cfg_digest[] = { "config", "digest" },
-				 *const cfg_size[] = { "config", "size" },
-				 *const l_digest[] = { "layers", NULL, "digest" },
-				 *const l_size[] = { "layers", NULL, "size" };
+	static const char *const rootfs[] = {"rootfs"},
+				 *const hist[] = {"history"},
+				 *const layers[] = {"layers"},
+				 *const cfg_digest[] = {"config", "digest"},
+				 *const cfg_size[] = {"config", "size"},
+				 *const l_digest[] = {"layers", NULL, "digest"},
+				 *const l_size[] = {"layers", NULL, "size"};
 	if (!strcmp(doc, "config"))
 		return path_is(path, rootfs, 1) || path_is(path, hist, 1);
 	return path_is(path, layers, 1) || path_is(path, cfg_digest, 2) ||
@@ -42,7 +44,8 @@ static json_t *env_object(json_t *env)
 {
 	json_t *o = json_object(), *v;
 	size_t i;
-	json_array_foreach(env, i, v) {
+	json_array_foreach(env, i, v)
+	{
 		const char *s = json_string_value(v);
 		const char *eq = s ? strchr(s, '=') : NULL;
 		if (!s)
@@ -54,18 +57,28 @@ static json_t *env_object(json_t *env)
 	return o;
 }
 
+/* An array on both sides, or on one with nothing on the other. */
 static bool is_env(const char *doc, json_t *path, json_t *a, json_t *b)
 {
-	static const char *const env[] = { "config", "Env" };
+	static const char *const env[] = {"config", "Env"};
 	return !strcmp(doc, "config") && path_is(path, env, 2) &&
-	       json_is_array(a) && json_is_array(b);
+	       (json_is_array(a) || !a) && (json_is_array(b) || !b);
+}
+
+/* Objects on both sides, or on one with nothing on the other: a label
+ * or annotation added is one difference, not a whole new object. */
+static bool are_objects(json_t *a, json_t *b)
+{
+	return (json_is_object(a) || !a) && (json_is_object(b) || !b);
 }
 
 static void add_field(const char *doc, json_t *path, json_t *a, json_t *b,
 		      struct image_diff_result *r)
 {
 	struct image_difference *d = image_diff_add(r, IMAGE_DIFF_FIELD,
-		!a ? IMAGE_DIFF_ADDED : !b ? IMAGE_DIFF_REMOVED : IMAGE_DIFF_CHANGED);
+						    !a	 ? IMAGE_DIFF_ADDED
+						    : !b ? IMAGE_DIFF_REMOVED
+							 : IMAGE_DIFF_CHANGED);
 	d->document = strcmp(doc, "config") ? "manifest" : "config";
 	d->path = json_deep_copy(path);
 	d->a = a ? json_deep_copy(a) : NULL;
@@ -81,16 +94,20 @@ static int cmp_key(const void *a, const void *b)
 static void diff_objects(const char *doc, json_t *path, json_t *a, json_t *b,
 			 struct image_diff_result *r)
 {
-	const char **keys = xcalloc(json_object_size(a) + json_object_size(b) + 1,
-				    sizeof(*keys));
+	const char **keys = xcalloc(
+	    json_object_size(a) + json_object_size(b) + 1, sizeof(*keys));
 	const char *k;
 	json_t *v;
 	size_t n = 0;
 	json_object_foreach(a, k, v)
+	{
 		keys[n++] = k;
+	}
 	json_object_foreach(b, k, v)
+	{
 		if (!json_object_get(a, k))
 			keys[n++] = k;
+	}
 	qsort(keys, n, sizeof(*keys), cmp_key);
 	for (size_t i = 0; i < n; i++) {
 		json_t *sub = json_copy(path);
@@ -112,7 +129,7 @@ void image_diff_value(const char *doc, json_t *path, json_t *a, json_t *b,
 		diff_objects(doc, path, ea, eb, r);
 		json_decref(ea);
 		json_decref(eb);
-	} else if (json_is_object(a) && json_is_object(b)) {
+	} else if (are_objects(a, b)) {
 		diff_objects(doc, path, a, b, r);
 	} else {
 		add_field(doc, path, a, b, r);

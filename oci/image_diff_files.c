@@ -57,20 +57,23 @@ static char *read_xattrs(struct archive_entry *e)
 	char **v = NULL;
 	struct strbuf sb = STRBUF_INIT;
 	archive_entry_xattr_reset(e);
-	while (archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK) {
+	while (archive_entry_xattr_next(e, &name, &value, &size) ==
+	       ARCHIVE_OK) {
 		struct strbuf one = STRBUF_INIT;
 		sb_addf(&one, "%s=", name);
 		add_escaped(&one, value, size);
 		v = xreallocarray(v, n + 1, sizeof(*v));
 		v[n++] = sb_detach(&one, NULL);
 	}
+	if (!n)
+		return NULL;
 	qsort(v, n, sizeof(*v), cmp_str);
 	for (size_t i = 0; i < n; i++) {
 		sb_addf(&sb, "%s\n", v[i]);
 		free(v[i]);
 	}
 	free(v);
-	return n ? sb_detach(&sb, NULL) : NULL;
+	return sb_detach(&sb, NULL);
 }
 
 static enum diff_file_type entry_type(struct archive_entry *e)
@@ -78,13 +81,20 @@ static enum diff_file_type entry_type(struct archive_entry *e)
 	if (archive_entry_hardlink(e))
 		return DIFF_FILE_HARDLINK;
 	switch (archive_entry_filetype(e)) {
-	case AE_IFDIR: return DIFF_FILE_DIR;
-	case AE_IFLNK: return DIFF_FILE_SYMLINK;
-	case AE_IFCHR: return DIFF_FILE_CHAR;
-	case AE_IFBLK: return DIFF_FILE_BLOCK;
-	case AE_IFIFO: return DIFF_FILE_FIFO;
-	case AE_IFSOCK: return DIFF_FILE_SOCKET;
-	default: return DIFF_FILE_REG;
+	case AE_IFDIR:
+		return DIFF_FILE_DIR;
+	case AE_IFLNK:
+		return DIFF_FILE_SYMLINK;
+	case AE_IFCHR:
+		return DIFF_FILE_CHAR;
+	case AE_IFBLK:
+		return DIFF_FILE_BLOCK;
+	case AE_IFIFO:
+		return DIFF_FILE_FIFO;
+	case AE_IFSOCK:
+		return DIFF_FILE_SOCKET;
+	default:
+		return DIFF_FILE_REG;
 	}
 }
 
@@ -120,7 +130,8 @@ static void entry_meta(struct archive_entry *e, struct diff_file *f)
 	if (f->type == DIFF_FILE_HARDLINK)
 		f->link = clean_path(archive_entry_hardlink(e));
 	else if (f->type == DIFF_FILE_SYMLINK)
-		f->link = xstrdup(archive_entry_symlink(e) ? archive_entry_symlink(e) : "");
+		f->link = xstrdup(
+		    archive_entry_symlink(e) ? archive_entry_symlink(e) : "");
 	if (f->type == DIFF_FILE_CHAR || f->type == DIFF_FILE_BLOCK) {
 		f->rdev_major = (unsigned)archive_entry_rdevmajor(e);
 		f->rdev_minor = (unsigned)archive_entry_rdevminor(e);
@@ -128,18 +139,18 @@ static void entry_meta(struct archive_entry *e, struct diff_file *f)
 	f->xattrs = read_xattrs(e);
 }
 
-int diff_files_read(struct archive *a, struct diff_files *out,
-		    struct kerr *err)
+int diff_files_read(struct archive *a, struct diff_files *out, struct kerr *err)
 {
 	struct archive_entry *e;
 	autofree char *buf = xmalloc(READ_BLOCK);
 	int r;
 	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK ||
 	       r == ARCHIVE_WARN) {
-		struct diff_file f = { 0 };
+		struct diff_file f = {0};
 		f.path = clean_path(archive_entry_pathname(e));
 		entry_meta(e, &f);
-		int h = f.type == DIFF_FILE_REG ? hash_content(a, &f, buf, err) : 0;
+		int h =
+		    f.type == DIFF_FILE_REG ? hash_content(a, &f, buf, err) : 0;
 		out->v = xreallocarray(out->v, out->n + 1, sizeof(*out->v));
 		out->v[out->n++] = f; /* owned by the list from here */
 		if (h < 0)

@@ -36,7 +36,7 @@ struct diff_file {
 	uint64_t size;		   /* of the content (regular files) */
 	char digest[DIGEST_BUFSZ]; /* of the content; "" unless regular */
 	char *link;		   /* symlink target or hard link's "/path" */
-	char *xattrs;		   /* "name=value\n"..., sorted, escaped; or NULL */
+	char *xattrs; /* "name=value\n"..., sorted, escaped; or NULL */
 	unsigned rdev_major, rdev_minor;
 };
 
@@ -72,7 +72,8 @@ enum {
 /* The DIFF_ATTR_* bits on which a and b differ (0: the same). When the
  * types differ only DIFF_ATTR_TYPE is set: the rest would not compare
  * like with like. */
-unsigned diff_file_compare(const struct diff_file *a, const struct diff_file *b);
+unsigned diff_file_compare(const struct diff_file *a,
+			   const struct diff_file *b);
 /* "type", "content", "mode", ... for the bit. */
 const char *diff_attr_name(unsigned bit);
 const char *diff_file_type_name(enum diff_file_type t);

@@ -14,8 +14,9 @@ static char **keys_of(json_t *h, size_t n)
 {
 	char **k = xcalloc(n + 1, sizeof(*k));
 	for (size_t i = 0; i < n; i++) {
-		k[i] = json_dumps(json_array_get(h, i), JSON_SORT_KEYS | JSON_COMPACT |
-							       JSON_ENCODE_ANY);
+		k[i] =
+		    json_dumps(json_array_get(h, i),
+			       JSON_SORT_KEYS | JSON_COMPACT | JSON_ENCODE_ANY);
 		if (!k[i])
 			k[i] = xstrdup("");
 	}
@@ -33,8 +34,9 @@ static void add_step(json_t *h, size_t i, const char *change,
 		     struct image_diff_result *r)
 {
 	json_array_append_new(r->history,
-		json_pack("{s:s, s:I, s:O}", "change", change, "index", (json_int_t)i,
-			  "entry", json_array_get(h, i)));
+			      json_pack("{s:s, s:I, s:O}", "change", change,
+					"index", (json_int_t)i, "entry",
+					json_array_get(h, i)));
 }
 
 /* t[i][j]: length of the common subsequence of a[i..] and b[j..]. */
@@ -45,9 +47,10 @@ static unsigned *lcs_table(char **ka, size_t n, char **kb, size_t m)
 		for (size_t j = m; j-- > 0;) {
 			unsigned down = t[(i + 1) * (m + 1) + j];
 			unsigned right = t[i * (m + 1) + j + 1];
-			t[i * (m + 1) + j] = !strcmp(ka[i], kb[j]) ?
-				t[(i + 1) * (m + 1) + j + 1] + 1 :
-				(down > right ? down : right);
+			t[i * (m + 1) + j] =
+			    !strcmp(ka[i], kb[j])
+				? t[(i + 1) * (m + 1) + j + 1] + 1
+				: (down > right ? down : right);
 		}
 	return t;
 }
@@ -62,8 +65,8 @@ static void walk(json_t *a, char **ka, size_t n, json_t *b, char **kb, size_t m,
 		if (i < n && j < m && !strcmp(ka[i], kb[j])) {
 			i++, j++;
 		} else if (i < n && (j >= m || (t ? t[(i + 1) * (m + 1) + j] >=
-							  t[i * (m + 1) + j + 1] :
-						    true))) {
+							t[i * (m + 1) + j + 1]
+						  : true))) {
 			add_step(a, i++, "removed", r);
 			if (!t && j < m)
 				add_step(b, j++, "added", r);

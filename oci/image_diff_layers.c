@@ -18,15 +18,17 @@ json_t *image_diff_layer_json(const struct image *im, size_t i)
 		json_object_set_new(o, "mediaType", json_string(l->media_type));
 	json_object_set_new(o, "size", json_integer((json_int_t)l->size));
 	if (l->history)
-		json_object_set_new(o, "createdBy",
-				    json_string(image_history_created_by(l->history)));
+		json_object_set_new(
+		    o, "createdBy",
+		    json_string(image_history_created_by(l->history)));
 	return o;
 }
 
 static void add_counts(json_t *summary, const struct diff_files *f)
 {
 	json_object_set_new(summary, "entries", json_integer((json_int_t)f->n));
-	json_object_set_new(summary, "bytes", json_integer((json_int_t)f->bytes));
+	json_object_set_new(summary, "bytes",
+			    json_integer((json_int_t)f->bytes));
 }
 
 static int read_files(const struct image *im, size_t i, struct diff_files *out,
@@ -34,7 +36,7 @@ static int read_files(const struct image *im, size_t i, struct diff_files *out,
 {
 	struct archive *a;
 	if (image_layer_open(im, i, &a, err) < 0)
-		return kerr_prefix(err, "%s", im->name);
+		return -1;
 	int r = diff_files_read(a, out, err);
 	archive_read_free(a);
 	if (r < 0)
@@ -43,14 +45,19 @@ static int read_files(const struct image *im, size_t i, struct diff_files *out,
 	return 0;
 }
 
-static void add_file(size_t layer, const struct diff_file *fa,
+/* path is that of fa or fb, whichever there is. */
+static void add_file(size_t layer, const char *path, const struct diff_file *fa,
 		     const struct diff_file *fb, unsigned attrs,
 		     struct image_diff_result *r)
 {
-	struct image_difference *d = image_diff_add(r, IMAGE_DIFF_FILE,
-		!fa ? IMAGE_DIFF_ADDED : !fb ? IMAGE_DIFF_REMOVED : IMAGE_DIFF_CHANGED);
+	enum image_diff_change c = IMAGE_DIFF_CHANGED;
+	if (!fa)
+		c = IMAGE_DIFF_ADDED;
+	else if (!fb)
+		c = IMAGE_DIFF_REMOVED;
+	struct image_difference *d = image_diff_add(r, IMAGE_DIFF_FILE, c);
 	d->layer = layer;
-	d->file = xstrdup(fa ? fa->path : fb->path);
+	d->file = xstrdup(path);
 	d->attrs = attrs;
 	d->a = fa ? diff_file_json(fa) : NULL;
 	d->b = fb ? diff_file_json(fb) : NULL;
@@ -62,15 +69,20 @@ void image_diff_files(size_t layer, const struct diff_files *a,
 {
 	size_t i = 0, j = 0;
 	while (i < a->n || j < b->n) {
-		int c = i >= a->n ? 1 : j >= b->n ? -1 :
-			strcmp(a->v[i].path, b->v[j].path);
-		const struct diff_file *fa = c <= 0 ? &a->v[i] : NULL;
-		const struct diff_file *fb = c >= 0 ? &b->v[j] : NULL;
-		unsigned attrs = fa && fb ? diff_file_compare(fa, fb) : 0;
-		if (!fa || !fb || attrs)
-			add_file(layer, fa, fb, attrs, r);
-		i += fa != NULL;
-		j += fb != NULL;
+		const struct diff_file *fa = i < a->n ? &a->v[i] : NULL;
+		const struct diff_file *fb = j < b->n ? &b->v[j] : NULL;
+		if (fa && (!fb || strcmp(fa->path, fb->path) < 0)) {
+			add_file(layer, fa->path, fa, NULL, 0, r);
+			i++;
+		} else if (fb && (!fa || strcmp(fa->path, fb->path) > 0)) {
+			add_file(layer, fb->path, NULL, fb, 0, r);
+			j++;
+		} else if (fa && fb) {
+			unsigned attrs = diff_file_compare(fa, fb);
+			if (attrs)
+				add_file(layer, fa->path, fa, fb, attrs, r);
+			i++, j++;
+		}
 	}
 }
 
@@ -78,7 +90,8 @@ static void add_layer(size_t i, enum image_diff_change change,
 		      const struct image_diff_layer *l,
 		      struct image_diff_result *r)
 {
-	struct image_difference *d = image_diff_add(r, IMAGE_DIFF_LAYER, change);
+	struct image_difference *d =
+	    image_diff_add(r, IMAGE_DIFF_LAYER, change);
 	d->layer = i;
 	d->a = l->a ? json_deep_copy(l->a) : NULL;
 	d->b = l->b ? json_deep_copy(l->b) : NULL;
@@ -88,7 +101,7 @@ static void add_layer(size_t i, enum image_diff_change change,
 static int both(const struct image *a, const struct image *b, size_t i,
 		struct image_diff_result *r, struct kerr *err)
 {
-	struct diff_files fa = { 0 }, fb = { 0 };
+	struct diff_files fa = {0}, fb = {0};
 	struct image_diff_layer *l = &r->layers[i];
 	int ret = read_files(a, i, &fa, err);
 	if (!ret)
@@ -110,12 +123,13 @@ static int both(const struct image *a, const struct image *b, size_t i,
 static int only_one(const struct image *im, size_t i, bool in_b,
 		    struct image_diff_result *r, struct kerr *err)
 {
-	struct diff_files f = { 0 };
+	struct diff_files f = {0};
 	struct image_diff_layer *l = &r->layers[i];
 	int ret = read_files(im, i, &f, err);
 	if (!ret) {
 		add_counts(in_b ? l->b : l->a, &f);
-		add_layer(i, in_b ? IMAGE_DIFF_ADDED : IMAGE_DIFF_REMOVED, l, r);
+		add_layer(i, in_b ? IMAGE_DIFF_ADDED : IMAGE_DIFF_REMOVED, l,
+			  r);
 	}
 	diff_files_clear(&f);
 	return ret;
@@ -133,7 +147,8 @@ int image_diff_layer(const struct image *a, const struct image *b, size_t i,
 	l->b = lb ? image_diff_layer_json(b, i) : NULL;
 	if (la && lb && !strcmp(la->digest, lb->digest)) {
 		l->status = IMAGE_LAYER_SAME;
-	} else if (la && lb && *la->diff_id && !strcmp(la->diff_id, lb->diff_id)) {
+	} else if (la && lb && *la->diff_id &&
+		   !strcmp(la->diff_id, lb->diff_id)) {
 		l->status = IMAGE_LAYER_COMPRESSED;
 		add_layer(i, IMAGE_DIFF_COMPRESSED, l, r);
 	} else if (la && lb) {

@@ -27,8 +27,10 @@
 #define STREAM_BLOCK 65536
 
 struct image_src {
-	bool tar;   /* path is a tar of a layout, else a layout directory */
+	bool tar; /* path is a tar of a layout, else a layout directory */
 	char *path;
+	image_fetch_fn fetch; /* for a blob store: what it lacks */
+	void *fetch_ctx;
 };
 
 /* --- the source: blobs by name ------------------------------------------ */
@@ -57,8 +59,9 @@ static int tar_seek(const struct image_src *s, const char *name,
 	int r;
 	archive_read_support_filter_all(a);
 	archive_read_support_format_tar(a);
-	if (archive_read_open_filename(a, s->path, STREAM_BLOCK) != ARCHIVE_OK) {
-		kerr_set(err, KERR_USAGE, "%s: %s", s->path, archive_error_string(a));
+	if (archive_read_open_filename(a, s->path, STREAM_BLOCK) !=
+	    ARCHIVE_OK) {
+		kerr_set(err, KERR_USAGE, "%s", archive_error_string(a));
 		archive_read_free(a);
 		return -1;
 	}
@@ -72,9 +75,9 @@ static int tar_seek(const struct image_src *s, const char *name,
 		}
 	}
 	if (r == ARCHIVE_EOF)
-		kerr_set(err, KERR_BUILD, "%s: no %s in the tar", s->path, name);
+		kerr_set(err, KERR_BUILD, "no %s in the tar", name);
 	else
-		kerr_set(err, KERR_BUILD, "%s: %s", s->path, archive_error_string(a));
+		kerr_set(err, KERR_BUILD, "%s", archive_error_string(a));
 	archive_read_free(a);
 	return -1;
 }
@@ -89,15 +92,16 @@ static int read_tar_entry(const struct image_src *s, const char *name,
 		return -1;
 	if (size > max) {
 		archive_read_free(a);
-		return kerr_set(err, KERR_BUILD, "%s: %s is larger than %zu bytes",
-				s->path, name, max);
+		return kerr_set(err, KERR_BUILD, "%s is larger than %zu bytes",
+				name, max);
 	}
 	sb_grow(sb, (size_t)size + 1);
-	while ((n = archive_read_data(a, sb->buf + sb->len, sb->alloc - sb->len - 1)) > 0)
+	while ((n = archive_read_data(a, sb->buf + sb->len,
+				      sb->alloc - sb->len - 1)) > 0)
 		sb->len += (size_t)n;
 	sb->buf[sb->len] = '\0';
 	if (n < 0)
-		kerr_set(err, KERR_BUILD, "%s: %s: %s", s->path, name,
+		kerr_set(err, KERR_BUILD, "%s: %s", name,
 			 archive_error_string(a));
 	archive_read_free(a);
 	return n < 0 ? -1 : 0;
@@ -113,16 +117,17 @@ static int read_dir_entry(const struct image_src *s, const char *name,
 	autoclose int fd = open(path.buf, O_RDONLY | O_CLOEXEC);
 	sb_release(&path);
 	if (fd < 0)
-		return kerr_set(err, KERR_BUILD, "%s: %s: %s", s->path, name,
+		return kerr_set(err, KERR_BUILD, "%s: %s", name,
 				strerror(errno));
 	while ((n = fsutil_read(fd, buf, sizeof(buf))) > 0) {
 		if (sb->len + (size_t)n > max)
-			return kerr_set(err, KERR_BUILD, "%s: %s is larger than %zu bytes",
-					s->path, name, max);
+			return kerr_set(err, KERR_BUILD,
+					"%s is larger than %zu bytes", name,
+					max);
 		sb_add(sb, buf, (size_t)n);
 	}
 	if (n < 0)
-		return kerr_set(err, KERR_BUILD, "%s: %s: %s", s->path, name,
+		return kerr_set(err, KERR_BUILD, "%s: %s", name,
 				strerror(errno));
 	sb_grow(sb, 1); /* NUL-terminated even when empty */
 	return 0;
@@ -131,8 +136,8 @@ static int read_dir_entry(const struct image_src *s, const char *name,
 static int src_read(const struct image_src *s, const char *name, size_t max,
 		    struct strbuf *sb, struct kerr *err)
 {
-	return s->tar ? read_tar_entry(s, name, max, sb, err) :
-			read_dir_entry(s, name, max, sb, err);
+	return s->tar ? read_tar_entry(s, name, max, sb, err)
+		      : read_dir_entry(s, name, max, sb, err);
 }
 
 /* A layer blob inside the tar is read through the outer reader, by a
@@ -180,7 +185,7 @@ static int src_stream(const struct image_src *s, const char *name,
 	}
 	sb_release(&path);
 	if (r != ARCHIVE_OK)
-		return kerr_set(err, KERR_BUILD, "%s: %s: %s", s->path, name,
+		return kerr_set(err, KERR_BUILD, "%s: %s", name,
 				archive_error_string(a));
 	return 0;
 }
@@ -193,8 +198,9 @@ static int read_blob(const struct image_src *s, const char *digest, size_t max,
 	char got[DIGEST_BUFSZ];
 	struct sha256 h;
 	if (!digest || !digest_valid(digest))
-		return kerr_set(err, KERR_BUILD, "%s: \"%s\" is not a sha256 digest",
-				s->path, digest ? digest : "");
+		return kerr_set(err, KERR_BUILD,
+				"\"%s\" is not a sha256 digest",
+				digest ? digest : "");
 	autofree char *name = blob_name(digest);
 	if (src_read(s, name, max, sb, err) < 0)
 		return -1;
@@ -202,8 +208,8 @@ static int read_blob(const struct image_src *s, const char *digest, size_t max,
 	sha256_update(&h, sb->buf, sb->len);
 	sha256_final(&h, got);
 	if (strcmp(got, digest))
-		return kerr_set(err, KERR_BUILD, "%s: blob %s hashes to %s", s->path,
-				digest, got);
+		return kerr_set(err, KERR_BUILD, "blob %s hashes to %s", digest,
+				got);
 	return 0;
 }
 
@@ -213,7 +219,7 @@ int image_read_blob(const struct image *im, const char *digest, size_t max,
 	struct strbuf sb = STRBUF_INIT;
 	if (read_blob(im->src, digest, max, &sb, err) < 0) {
 		sb_release(&sb);
-		return -1;
+		return kerr_prefix(err, "%s", im->name);
 	}
 	*buf = sb_detach(&sb, len);
 	return 0;
@@ -227,14 +233,14 @@ static json_t *load_json(const struct image_src *s, const char *digest,
 	struct strbuf sb = STRBUF_INIT;
 	json_error_t je;
 	json_t *doc = NULL;
-	int r = digest ? read_blob(s, digest, IMAGE_JSON_MAX, &sb, err) :
-			 src_read(s, "index.json", IMAGE_JSON_MAX, &sb, err);
+	int r = digest ? read_blob(s, digest, IMAGE_JSON_MAX, &sb, err)
+		       : src_read(s, "index.json", IMAGE_JSON_MAX, &sb, err);
 	if (!r && !(doc = json_loadb(sb.buf, sb.len, 0, &je)))
-		kerr_set(err, KERR_BUILD, "%s: %s %s: %s", s->path, what,
+		kerr_set(err, KERR_BUILD, "%s %s: %s", what,
 			 digest ? digest : "index.json", je.text);
 	else if (doc && !json_is_object(doc)) {
-		kerr_set(err, KERR_BUILD, "%s: %s %s is not a JSON object", s->path,
-			 what, digest ? digest : "index.json");
+		kerr_set(err, KERR_BUILD, "%s %s is not a JSON object", what,
+			 digest ? digest : "index.json");
 		json_decref(steal_pointer(&doc));
 	}
 	if (len)
@@ -253,10 +259,10 @@ static void plat_set(struct plat *p, const char *os, const char *arch,
 		     const char *variant)
 {
 	static const char *const alias[][3] = {
-		{ "x86_64", "amd64", "" },  { "x86-64", "amd64", "" },
-		{ "aarch64", "arm64", "" }, { "armhf", "arm", "v7" },
-		{ "armel", "arm", "v6" },   { "i386", "386", "" },
-		{ "i686", "386", "" },
+	    {"x86_64", "amd64", ""},  {"x86-64", "amd64", ""},
+	    {"aarch64", "arm64", ""}, {"armhf", "arm", "v7"},
+	    {"armel", "arm", "v6"},   {"i386", "386", ""},
+	    {"i686", "386", ""},
 	};
 	strlcpy(p->os, os ? os : "", sizeof(p->os));
 	strlcpy(p->arch, arch ? arch : "", sizeof(p->arch));
@@ -265,20 +271,24 @@ static void plat_set(struct plat *p, const char *os, const char *arch,
 		if (!strcmp(p->arch, alias[i][0])) {
 			strlcpy(p->arch, alias[i][1], sizeof(p->arch));
 			if (!*p->variant)
-				strlcpy(p->variant, alias[i][2], sizeof(p->variant));
+				strlcpy(p->variant, alias[i][2],
+					sizeof(p->variant));
 		}
 }
 
 static int plat_parse(const char *s, struct plat *p, struct kerr *err)
 {
-	char os[32], arch[32], variant[32] = "";
-	int n = sscanf(s, "%31[^/]/%31[^/]/%31[^/]", os, arch, variant);
-	size_t slashes = 0;
-	for (const char *c = s; *c; c++)
-		slashes += *c == '/';
-	if (n < 2 || (size_t)n != slashes + 1)
+	const char *a = strchr(s, '/'), *v = a ? strchr(a + 1, '/') : NULL;
+	const char *variant = v ? v + 1 : "";
+	size_t os_len = a ? (size_t)(a - s) : 0;
+	size_t arch_len = !a ? 0 : v ? (size_t)(v - a - 1) : strlen(a + 1);
+	if (!os_len || !arch_len || (v && !*variant) || strchr(variant, '/') ||
+	    os_len >= sizeof(p->os) || arch_len >= sizeof(p->arch) ||
+	    strlen(variant) >= sizeof(p->variant))
 		return kerr_set(err, KERR_USAGE,
 				"platform \"%s\" is not os/arch[/variant]", s);
+	autofree char *os = xstrndup(s, os_len);
+	autofree char *arch = xstrndup(a + 1, arch_len);
 	plat_set(p, os, arch, variant);
 	return 0;
 }
@@ -295,20 +305,22 @@ static void plat_host(struct plat *p)
 	struct utsname u;
 	plat_set(p, "linux", uname(&u) ? "amd64" : u.machine, NULL);
 	if (!strncmp(p->arch, "armv", 4)) /* armv7l -> arm/v7 */
-		plat_set(p, "linux", "arm", (char[]){ 'v', p->arch[4], 0 });
+		plat_set(p, "linux", "arm", (char[]){'v', p->arch[4], 0});
 }
 
 static const char *plat_default_variant(const char *arch)
 {
-	return !strcmp(arch, "arm64") ? "v8" : !strcmp(arch, "arm") ? "v7" :
-	       !strcmp(arch, "amd64") ? "v1" : "";
+	return !strcmp(arch, "arm64")	? "v8"
+	       : !strcmp(arch, "arm")	? "v7"
+	       : !strcmp(arch, "amd64") ? "v1"
+					: "";
 }
 
 /* A want without a variant takes any. */
 static bool plat_match(const struct plat *want, const struct plat *have)
 {
-	const char *hv = *have->variant ? have->variant :
-					  plat_default_variant(have->arch);
+	const char *hv =
+	    *have->variant ? have->variant : plat_default_variant(have->arch);
 	return !strcmp(want->os, have->os) && !strcmp(want->arch, have->arch) &&
 	       (!*want->variant || !strcmp(want->variant, hv));
 }
@@ -341,7 +353,8 @@ static bool is_index(const char *mt)
 
 static bool is_manifest(const char *mt)
 {
-	return mt && (!strcmp(mt, OCI_MEDIA_MANIFEST) || !strcmp(mt, DOCKER_MANIFEST));
+	return mt && (!strcmp(mt, OCI_MEDIA_MANIFEST) ||
+		      !strcmp(mt, DOCKER_MANIFEST));
 }
 
 static void add_cand(struct cands *c, const char *digest, const char *via,
@@ -352,7 +365,7 @@ static void add_cand(struct cands *c, const char *digest, const char *via,
 			return; /* two tags of one image */
 	c->v = xreallocarray(c->v, c->n + 1, sizeof(*c->v));
 	struct cand *e = &c->v[c->n++];
-	memset(e, 0, sizeof(*e));
+	*e = (struct cand){0};
 	strlcpy(e->digest, digest, sizeof(e->digest));
 	strlcpy(e->via, via, sizeof(e->via));
 	e->has_p = json_is_object(platform);
@@ -367,13 +380,17 @@ static int collect(const struct image_src *s, json_t *index, const char *via,
 {
 	size_t i;
 	json_t *d;
-	json_array_foreach(json_object_get(index, "manifests"), i, d) {
-		const char *mt = json_string_value(json_object_get(d, "mediaType"));
-		const char *dg = json_string_value(json_object_get(d, "digest"));
+	json_array_foreach(json_object_get(index, "manifests"), i, d)
+	{
+		const char *mt =
+		    json_string_value(json_object_get(d, "mediaType"));
+		const char *dg =
+		    json_string_value(json_object_get(d, "digest"));
 		json_t *p = json_object_get(d, "platform");
 		if (!dg || !digest_valid(dg))
-			return kerr_set(err, KERR_BUILD, "%s: index entry %zu has no valid digest",
-					s->path, i);
+			return kerr_set(err, KERR_BUILD,
+					"index entry %zu has no valid digest",
+					i);
 		const char *os = json_string_value(json_object_get(p, "os"));
 		if (is_manifest(mt) && !(os && !strcmp(os, "unknown")))
 			add_cand(c, dg, via, p);
@@ -394,7 +411,7 @@ static int cand_platform(const struct image_src *s, struct cand *c,
 {
 	json_t *m = load_json(s, c->digest, "manifest", NULL, err), *cfg = NULL;
 	const char *cd = json_string_value(
-		json_object_get(json_object_get(m, "config"), "digest"));
+	    json_object_get(json_object_get(m, "config"), "digest"));
 	if (m)
 		cfg = load_json(s, cd, "config", NULL, err);
 	if (cfg)
@@ -405,8 +422,8 @@ static int cand_platform(const struct image_src *s, struct cand *c,
 	return c->has_p ? 0 : -1;
 }
 
-static int no_match(const struct image_src *s, const struct cands *c,
-		    const struct plat *want, size_t matches, struct kerr *err)
+static int no_match(const struct cands *c, const struct plat *want,
+		    size_t matches, struct kerr *err)
 {
 	struct strbuf w = STRBUF_INIT, list = STRBUF_INIT;
 	plat_format(want, &w);
@@ -416,11 +433,12 @@ static int no_match(const struct image_src *s, const struct cands *c,
 		plat_format(&c->v[i].p, &list);
 	}
 	if (matches)
-		kerr_set(err, KERR_USAGE, "%s: %zu manifests for platform %s (%s)",
-			 s->path, matches, w.buf, list.buf);
+		kerr_set(err, KERR_USAGE, "%zu manifests for platform %s (%s)",
+			 matches, w.buf, list.buf);
 	else
-		kerr_set(err, KERR_USAGE, "no manifest for platform %s in %s (available: %s)",
-			 w.buf, s->path, list.buf);
+		kerr_set(err, KERR_USAGE,
+			 "no manifest for platform %s (available: %s)", w.buf,
+			 list.buf);
 	sb_release(&w);
 	sb_release(&list);
 	return -1;
@@ -429,17 +447,17 @@ static int no_match(const struct image_src *s, const struct cands *c,
 static int pick(const struct image_src *s, struct cands *c,
 		const char *platform, size_t *out, struct kerr *err)
 {
-	struct plat want;
+	struct plat want = {0};
 	size_t matches = 0;
+	if (platform && plat_parse(platform, &want, err) < 0)
+		return -1;
 	if (c->n == 0)
-		return kerr_set(err, KERR_BUILD, "%s: the index names no image manifest",
-				s->path);
+		return kerr_set(err, KERR_BUILD,
+				"the index names no image manifest");
 	if (c->n == 1 && (!platform || !c->v[0].has_p)) {
 		*out = 0;
 		return 0;
 	}
-	if (platform && plat_parse(platform, &want, err) < 0)
-		return -1;
 	if (!platform)
 		plat_host(&want);
 	for (size_t i = 0; i < c->n; i++) {
@@ -448,7 +466,7 @@ static int pick(const struct image_src *s, struct cands *c,
 		if (plat_match(&want, &c->v[i].p))
 			*out = i, matches++;
 	}
-	return matches == 1 ? 0 : no_match(s, c, &want, matches, err);
+	return matches == 1 ? 0 : no_match(c, &want, matches, err);
 }
 
 /* --- the chosen manifest and its config --------------------------------- */
@@ -458,7 +476,8 @@ static void pair_history(struct image *im)
 {
 	size_t i, l = 0;
 	json_t *h;
-	json_array_foreach(json_object_get(im->config, "history"), i, h) {
+	json_array_foreach(json_object_get(im->config, "history"), i, h)
+	{
 		if (json_is_true(json_object_get(h, "empty_layer")))
 			continue;
 		if (l >= im->n_layers)
@@ -470,22 +489,27 @@ static void pair_history(struct image *im)
 static int fill_layers(struct image *im, struct kerr *err)
 {
 	json_t *descs = json_object_get(im->manifest, "layers");
-	json_t *diffs = json_object_get(json_object_get(im->config, "rootfs"), "diff_ids");
+	json_t *diffs =
+	    json_object_get(json_object_get(im->config, "rootfs"), "diff_ids");
 	size_t i;
 	json_t *d;
 	im->n_layers = json_array_size(descs);
 	im->layers = xcalloc(im->n_layers + 1, sizeof(*im->layers));
-	json_array_foreach(descs, i, d) {
+	json_array_foreach(descs, i, d)
+	{
 		struct image_layer *l = &im->layers[i];
-		const char *dg = json_string_value(json_object_get(d, "digest"));
+		const char *dg =
+		    json_string_value(json_object_get(d, "digest"));
 		const char *id = json_string_value(json_array_get(diffs, i));
 		if (!dg || !digest_valid(dg))
-			return kerr_set(err, KERR_BUILD, "%s: layer %zu has no valid digest",
-					im->name, i);
+			return kerr_set(err, KERR_BUILD,
+					"layer %zu has no valid digest", i);
 		strlcpy(l->digest, dg, sizeof(l->digest));
 		strlcpy(l->diff_id, id ? id : "", sizeof(l->diff_id));
-		l->media_type = json_string_value(json_object_get(d, "mediaType"));
-		l->size = (uint64_t)json_integer_value(json_object_get(d, "size"));
+		l->media_type =
+		    json_string_value(json_object_get(d, "mediaType"));
+		l->size =
+		    (uint64_t)json_integer_value(json_object_get(d, "size"));
 	}
 	pair_history(im);
 	return 0;
@@ -505,19 +529,21 @@ static int load_image(struct image *im, const char *digest, struct kerr *err)
 	cd = json_object_get(im->manifest, "config");
 	cfg = json_string_value(json_object_get(cd, "digest"));
 	if (!cfg)
-		return kerr_set(err, KERR_BUILD, "%s: manifest %s has no config digest",
-				im->name, digest);
+		return kerr_set(err, KERR_BUILD,
+				"manifest %s has no config digest", digest);
 	if (!(im->config = load_json(im->src, cfg, "config", NULL, err)))
 		return -1;
 	strlcpy(im->config_digest, cfg, sizeof(im->config_digest));
-	im->config_size = (uint64_t)json_integer_value(json_object_get(cd, "size"));
+	im->config_size =
+	    (uint64_t)json_integer_value(json_object_get(cd, "size"));
 	plat_from_json(im->config, &p);
 	plat_format(&p, &sb);
 	im->platform = sb_detach(&sb, NULL);
 	return fill_layers(im, err);
 }
 
-/* --- opening ---------------------------------------------------------------- */
+/* --- opening ----------------------------------------------------------------
+ */
 
 static struct image *image_new(const char *name, bool tar, const char *path)
 {
@@ -531,13 +557,13 @@ static struct image *image_new(const char *name, bool tar, const char *path)
 
 static int open_index(struct image *im, const char *platform, struct kerr *err)
 {
-	struct cands c = { 0 };
+	struct cands c = {0};
 	size_t i = 0;
 	json_t *index = load_json(im->src, NULL, "index", NULL, err);
 	int r = index ? collect(im->src, index, "", 0, &c, err) : -1;
 	if (!r)
 		r = pick(im->src, &c, platform, &i, err);
-	if (!r) {
+	if (!r && i < c.n) {
 		strlcpy(im->index_digest, c.v[i].via, sizeof(im->index_digest));
 		r = load_image(im, c.v[i].digest, err);
 	}
@@ -552,24 +578,30 @@ int image_open(const char *path, const char *platform, struct image **out,
 	struct stat st;
 	*out = NULL;
 	if (stat(path, &st) < 0)
-		return kerr_set(err, KERR_USAGE, "%s: %s", path, strerror(errno));
+		return kerr_set(err, KERR_USAGE, "%s: %s", path,
+				strerror(errno));
 	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
-		return kerr_set(err, KERR_USAGE,
-				"%s: neither an image tarball nor a layout directory", path);
+		return kerr_set(
+		    err, KERR_USAGE,
+		    "%s: neither an image tarball nor a layout directory",
+		    path);
 	struct image *im = image_new(path, S_ISREG(st.st_mode), path);
 	if (open_index(im, platform, err) < 0) {
 		image_free(im);
-		return -1;
+		return kerr_prefix(err, "%s", path);
 	}
 	*out = im;
 	return 0;
 }
 
 int image_open_store(const char *dir, const char *manifest_digest,
-		     const char *name, struct image **out, struct kerr *err)
+		     const char *name, image_fetch_fn fetch, void *ctx,
+		     struct image **out, struct kerr *err)
 {
 	struct image *im = image_new(name, false, dir);
 	*out = NULL;
+	im->src->fetch = fetch;
+	im->src->fetch_ctx = ctx;
 	if (load_image(im, manifest_digest, err) < 0) {
 		image_free(im);
 		return kerr_prefix(err, "%s", name);
@@ -598,15 +630,20 @@ int image_layer_open(const struct image *im, size_t i, struct archive **out,
 {
 	struct archive *a;
 	if (i >= im->n_layers)
-		return kerr_set(err, KERR_BUILD, "%s: no layer %zu", im->name, i);
-	autofree char *name = blob_name(im->layers[i].digest);
+		return kerr_set(err, KERR_BUILD, "%s: no layer %zu", im->name,
+				i);
+	const struct image_layer *l = &im->layers[i];
+	if (im->src->fetch &&
+	    im->src->fetch(im->src->fetch_ctx, l->digest, l->size, err) < 0)
+		return kerr_prefix(err, "%s: layer %zu", im->name, i);
+	autofree char *name = blob_name(l->digest);
 	a = archive_read_new();
 	archive_read_support_filter_all(a);
 	archive_read_support_format_tar(a);
 	archive_read_support_format_empty(a);
 	if (src_stream(im->src, name, a, err) < 0) {
 		archive_read_free(a);
-		return kerr_prefix(err, "layer %zu", i);
+		return kerr_prefix(err, "%s: layer %zu", im->name, i);
 	}
 	*out = a;
 	return 0;

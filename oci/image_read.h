@@ -4,10 +4,14 @@
  * with the digest of a manifest in it. The manifest and config are read
  * into memory and checked against their digests; layers are only opened
  * when asked for, as libarchive streams, so nothing is ever unpacked to
- * disk. Used by `kiln diff`, `kiln inspect` and `kiln verify`.
+ * disk (nor re-hashed: a layer blob that is not what its digest says
+ * shows as other content, or fails to read). Used by `kiln diff`,
+ * `kiln inspect` and `kiln verify`.
  *
- * Registry references are not this file's business: fetch/ pulls them
- * into a blob store, then image_open_store() reads them (see cmd_diff.c). */
+ * Registry references are not this file's business (oci/ does not know
+ * fetch/): the caller resolves one into a blob store, opens it with
+ * image_open_store(), and hands over a callback that fetches a layer blob
+ * when it is first read (see cmd/cmd_diff.c). */
 #ifndef KILN_IMAGE_READ_H
 #define KILN_IMAGE_READ_H
 
@@ -22,10 +26,12 @@
 #define IMAGE_JSON_MAX (16 * 1024 * 1024)
 
 struct image_layer {
-	char digest[DIGEST_BUFSZ];  /* of the blob, as the manifest names it */
-	char diff_id[DIGEST_BUFSZ]; /* config's rootfs.diff_ids[i]; "" if none */
-	const char *media_type;	    /* borrowed from the manifest */
-	uint64_t size;		    /* of the blob */
+	/* Of the blob, as the manifest names it. */
+	char digest[DIGEST_BUFSZ];
+	/* The config's rootfs.diff_ids[i]; "" when it has none. */
+	char diff_id[DIGEST_BUFSZ];
+	const char *media_type; /* borrowed from the manifest */
+	uint64_t size;		/* of the blob */
 	/* The history entry that made this layer, borrowed from the config:
 	 * the i-th entry without "empty_layer": true. NULL when the history
 	 * is shorter than the layers. */
@@ -34,11 +40,16 @@ struct image_layer {
 
 struct image_src;
 
+/* Fetches the blob named digest (size bytes) into the store an image was
+ * opened from, when the store lacks it; a registry client behind ctx. */
+typedef int (*image_fetch_fn)(void *ctx, const char *digest, uint64_t size,
+			      struct kerr *err);
+
 struct image {
-	char *name;			    /* as the caller named it */
-	char index_digest[DIGEST_BUFSZ];    /* an index blob it came through,
-					     * or "" (a layout's index.json is
-					     * not a blob) */
+	char *name;			 /* as the caller named it */
+	char index_digest[DIGEST_BUFSZ]; /* an index blob it came through,
+					  * or "" (a layout's index.json is
+					  * not a blob) */
 	char manifest_digest[DIGEST_BUFSZ];
 	uint64_t manifest_size;
 	char config_digest[DIGEST_BUFSZ];
@@ -55,18 +66,23 @@ struct image {
  * tar of one. When the index (followed through nested indexes) names
  * several distinct image manifests, platform ("os/arch[/variant]",
  * normalised as containerd does: x86_64 is amd64, a missing variant the
- * architecture's default) picks one; NULL means the only one, else the
- * host's. Errors are one line naming path (usage code for a missing or
- * unreadable path, build code for a malformed image). *out is the
- * caller's, freed with image_free. */
+ * architecture's default) picks one; NULL means the host's. A single
+ * manifest without a platform in its index entry is taken whatever its
+ * config says, as docker does. Errors are one line naming path (usage
+ * code for a missing path or a malformed platform, build code for a
+ * malformed image; kiln diff exits 2 on either). *out is the caller's,
+ * freed with image_free. */
 int image_open(const char *path, const char *platform, struct image **out,
 	       struct kerr *err);
 
 /* Opens the manifest named manifest_digest from the blob store (or any
  * layout) rooted at dir; name is what messages call it (a reference).
- * Layer blobs need not be there until image_layer_open asks for them. */
+ * Layer blobs need not be there: image_layer_open calls fetch (when not
+ * NULL) for each one first, so only the layers a caller reads are
+ * fetched. ctx must outlive the image. */
 int image_open_store(const char *dir, const char *manifest_digest,
-		     const char *name, struct image **out, struct kerr *err);
+		     const char *name, image_fetch_fn fetch, void *ctx,
+		     struct image **out, struct kerr *err);
 
 void image_free(struct image *im);
 

@@ -39,7 +39,9 @@ static json_t *keys_of(json_t *obj)
 		return NULL;
 	keys = xcalloc(json_object_size(obj), sizeof(*keys));
 	json_object_foreach(obj, k, v)
+	{
 		keys[n++] = k;
+	}
 	qsort(keys, n, sizeof(*keys), cmp_key);
 	a = json_array();
 	for (size_t i = 0; i < n; i++)
@@ -58,8 +60,9 @@ static json_t *layers_json(const struct image *im)
 		set_str(o, "mediaType", l->media_type);
 		set_str(o, "diffID", l->diff_id);
 		if (l->history)
-			json_object_set_new(o, "createdBy",
-					    json_string(image_history_created_by(l->history)));
+			json_object_set_new(
+			    o, "createdBy",
+			    json_string(image_history_created_by(l->history)));
 		json_array_append_new(ls, o);
 	}
 	return ls;
@@ -71,9 +74,11 @@ static void config_summary(json_t *o, json_t *cfg)
 	set_copy(o, "env", json_object_get(c, "Env"));
 	set_copy(o, "cmd", json_object_get(c, "Cmd"));
 	set_copy(o, "entrypoint", json_object_get(c, "Entrypoint"));
-	set_str(o, "workingDir", json_string_value(json_object_get(c, "WorkingDir")));
+	set_str(o, "workingDir",
+		json_string_value(json_object_get(c, "WorkingDir")));
 	set_str(o, "user", json_string_value(json_object_get(c, "User")));
-	set_str(o, "stopSignal", json_string_value(json_object_get(c, "StopSignal")));
+	set_str(o, "stopSignal",
+		json_string_value(json_object_get(c, "StopSignal")));
 	json_t *ports = keys_of(json_object_get(c, "ExposedPorts"));
 	json_t *vols = keys_of(json_object_get(c, "Volumes"));
 	if (ports)
@@ -82,13 +87,15 @@ static void config_summary(json_t *o, json_t *cfg)
 		json_object_set_new(o, "volumes", vols);
 	if (json_object_size(json_object_get(c, "Labels")))
 		set_copy(o, "labels", json_object_get(c, "Labels"));
-	set_str(o, "created", json_string_value(json_object_get(cfg, "created")));
+	set_str(o, "created",
+		json_string_value(json_object_get(cfg, "created")));
 	set_str(o, "author", json_string_value(json_object_get(cfg, "author")));
 }
 
 static json_t *descriptor(const char *digest, const char *mt, uint64_t size)
 {
-	json_t *d = json_pack("{s:s, s:I}", "digest", digest, "size", (json_int_t)size);
+	json_t *d =
+	    json_pack("{s:s, s:I}", "digest", digest, "size", (json_int_t)size);
 	set_str(d, "mediaType", mt);
 	return d;
 }
@@ -98,17 +105,26 @@ json_t *image_inspect_json(const struct image *im)
 	json_t *o = json_pack("{s:i, s:s}", "version", 1, "name", im->name);
 	json_t *ann = json_object_get(im->manifest, "annotations");
 	json_t *cd = json_object_get(im->manifest, "config");
-	const char *mt = json_string_value(json_object_get(im->manifest, "mediaType"));
+	const char *mt =
+	    json_string_value(json_object_get(im->manifest, "mediaType"));
 	set_str(o, "index", im->index_digest);
-	json_object_set_new(o, "manifest", descriptor(im->manifest_digest,
-		mt ? mt : OCI_MEDIA_MANIFEST, im->manifest_size));
-	json_object_set_new(o, "config", descriptor(im->config_digest,
-		json_string_value(json_object_get(cd, "mediaType")), im->config_size));
+	json_object_set_new(o, "manifest",
+			    descriptor(im->manifest_digest,
+				       mt ? mt : OCI_MEDIA_MANIFEST,
+				       im->manifest_size));
+	json_object_set_new(
+	    o, "config",
+	    descriptor(im->config_digest,
+		       json_string_value(json_object_get(cd, "mediaType")),
+		       im->config_size));
 	set_str(o, "platform", im->platform);
-	if (json_object_get(ann, BASE_NAME) || json_object_get(ann, BASE_DIGEST)) {
+	if (json_object_get(ann, BASE_NAME) ||
+	    json_object_get(ann, BASE_DIGEST)) {
 		json_t *b = json_object();
-		set_str(b, "name", json_string_value(json_object_get(ann, BASE_NAME)));
-		set_str(b, "digest", json_string_value(json_object_get(ann, BASE_DIGEST)));
+		set_str(b, "name",
+			json_string_value(json_object_get(ann, BASE_NAME)));
+		set_str(b, "digest",
+			json_string_value(json_object_get(ann, BASE_DIGEST)));
 		json_object_set_new(o, "base", b);
 	}
 	json_object_set_new(o, "layers", layers_json(im));
@@ -118,7 +134,8 @@ json_t *image_inspect_json(const struct image *im)
 	return o;
 }
 
-/* --- text ------------------------------------------------------------------ */
+/* --- text ------------------------------------------------------------------
+ */
 
 static void put_key(FILE *out, const char *key)
 {
@@ -135,7 +152,8 @@ static void put_str(FILE *out, json_t *o, const char *key, const char *label)
 }
 
 /* A JSON value on one line (Cmd, Entrypoint: the exec form as given). */
-static void put_compact(FILE *out, json_t *o, const char *key, const char *label)
+static void put_compact(FILE *out, json_t *o, const char *key,
+			const char *label)
 {
 	json_t *v = json_object_get(o, key);
 	if (!v)
@@ -153,13 +171,16 @@ static void put_lines(FILE *out, json_t *o, const char *key, const char *label)
 	json_t *v = json_object_get(o, key), *e;
 	size_t i;
 	bool first = true;
-	json_array_foreach(v, i, e) {
+	json_array_foreach(v, i, e)
+	{
 		put_key(out, first ? label : "");
-		fprintf(out, "%s\n", json_string_value(e) ? json_string_value(e) : "?");
+		fprintf(out, "%s\n",
+			json_string_value(e) ? json_string_value(e) : "?");
 		first = false;
 	}
 	json_t *keys = keys_of(json_is_object(v) ? v : NULL);
-	json_array_foreach(keys, i, e) {
+	json_array_foreach(keys, i, e)
+	{
 		const char *k = json_string_value(e);
 		const char *val = json_string_value(json_object_get(v, k));
 		put_key(out, first ? label : "");
@@ -175,39 +196,51 @@ static void put_layers(FILE *out, json_t *layers)
 	size_t i;
 	long long total = 0;
 	json_array_foreach(layers, i, l)
-		total += (long long)json_integer_value(json_object_get(l, "size"));
+	{
+		total +=
+		    (long long)json_integer_value(json_object_get(l, "size"));
+	}
 	put_key(out, "layers:");
 	fprintf(out, "%zu, %lld bytes\n", json_array_size(layers), total);
-	json_array_foreach(layers, i, l) {
-		fprintf(out, "  %zu: %s, %lld bytes\n", i,
-			json_string_value(json_object_get(l, "digest")),
-			(long long)json_integer_value(json_object_get(l, "size")));
+	json_array_foreach(layers, i, l)
+	{
+		fprintf(
+		    out, "  %zu: %s, %lld bytes\n", i,
+		    json_string_value(json_object_get(l, "digest")),
+		    (long long)json_integer_value(json_object_get(l, "size")));
 		if (json_object_get(l, "diffID"))
-			fprintf(out, "     diffID %s\n", json_string_value(json_object_get(l, "diffID")));
+			fprintf(
+			    out, "     diffID %s\n",
+			    json_string_value(json_object_get(l, "diffID")));
 		if (json_object_get(l, "createdBy"))
-			fprintf(out, "     created by: %s\n",
-				json_string_value(json_object_get(l, "createdBy")));
+			fprintf(
+			    out, "     created by: %s\n",
+			    json_string_value(json_object_get(l, "createdBy")));
 	}
 }
 
 static void put_head(FILE *out, json_t *o)
 {
-	json_t *m = json_object_get(o, "manifest"), *c = json_object_get(o, "config");
+	json_t *m = json_object_get(o, "manifest"),
+	       *c = json_object_get(o, "config");
 	json_t *base = json_object_get(o, "base");
 	put_str(out, o, "name", "image:");
 	put_str(out, o, "index", "index:");
 	put_key(out, "manifest:");
-	fprintf(out, "%s (%s, %lld bytes)\n", json_string_value(json_object_get(m, "digest")),
+	fprintf(out, "%s (%s, %lld bytes)\n",
+		json_string_value(json_object_get(m, "digest")),
 		json_string_value(json_object_get(m, "mediaType")),
 		(long long)json_integer_value(json_object_get(m, "size")));
 	put_key(out, "config:");
-	fprintf(out, "%s (%lld bytes)\n", json_string_value(json_object_get(c, "digest")),
+	fprintf(out, "%s (%lld bytes)\n",
+		json_string_value(json_object_get(c, "digest")),
 		(long long)json_integer_value(json_object_get(c, "size")));
 	put_str(out, o, "platform", "platform:");
 	put_str(out, o, "created", "created:");
 	put_str(out, o, "author", "author:");
 	put_str(out, base, "name", "base:");
-	put_str(out, base, "digest", base && json_object_get(base, "name") ? "" : "base:");
+	put_str(out, base, "digest",
+		base && json_object_get(base, "name") ? "" : "base:");
 }
 
 void image_inspect_print_text(FILE *out, const struct image *im)
