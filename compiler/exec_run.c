@@ -1,11 +1,14 @@
 /* exec_run: the RUN step (see exec_run.h). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "../oci/fsutil.h"
 #include "../oci/unpack.h"
+#include "chown.h"
 #include "copy.h"
 #include "exec_run.h"
 #include "sandbox.h"
@@ -34,6 +37,62 @@ static int lowers(struct exec_ctx *c, struct strlist *out, struct kerr *err)
 	return 0;
 }
 
+/* Writes one tree entry below root (a RUN mount of a stage's files). */
+static int write_entry(const char *root, const char *rel,
+		       const struct layer_entry *e, struct kerr *err)
+{
+	struct strbuf path = STRBUF_INIT, data = STRBUF_INIT;
+	int r = 0;
+	sb_addf(&path, "%s/%s", root, rel);
+	if (e->type == LAYER_DIR)
+		r = fsutil_mkdir_p(path.buf, err);
+	else if (e->type == LAYER_SYMLINK && symlink(e->link, path.buf) < 0)
+		r = kerr_set(err, KERR_BUILD, "symlink %s: %s", path.buf, strerror(errno));
+	else if (e->type == LAYER_FILE && !(r = fs_entry_read(e, &data, err))) {
+		FILE *f = fopen(path.buf, "wb");
+		if (!f || fwrite(data.buf ? data.buf : "", 1, data.len, f) != data.len)
+			r = kerr_set(err, KERR_BUILD, "%s: %s", path.buf, strerror(errno));
+		if (f)
+			fclose(f);
+		chmod(path.buf, e->mode);
+	}
+	sb_release(&path);
+	sb_release(&data);
+	return r;
+}
+
+/* RUN --mount=type=bind,from=<stage|image>: the source's files at or
+ * below source=, written out to a scratch dir to bind. */
+static int stage_files(struct exec_ctx *c, const struct plan_ins *ins,
+		       const char *source, struct strbuf *out, struct kerr *err)
+{
+	struct stage_state *st = ins->from_stage >= 0 ? &c->states[ins->from_stage] : NULL;
+	if (!st && ins->from_image && exec_image_state(c, ins->from_image, &st, err) < 0)
+		return -1;
+	char *prefix = copy_clean_source(source);
+	int r = !st ? kerr_set(err, KERR_BUILD, "--mount from=: no such stage or image") :
+		!prefix ? kerr_set(err, KERR_USAGE, "--mount source=%s leaves the source", source) :
+		exec_stage_content(c, st, prefix, err);
+	size_t lo, hi, skip = prefix && *prefix ? strlen(prefix) + 1 : 0;
+	sb_addf(out, "%s/mount-%d", c->o->tmpdir, c->tmp_seq++);
+	if (!r)
+		r = fsutil_mkdir_p(out->buf, err);
+	const struct layer_entry *self = !r && *prefix ? fs_tree_get(&st->root, prefix) : NULL;
+	if (self && self->type != LAYER_DIR) {
+		r = write_entry(out->buf, "f", self, err);
+		sb_adds(out, "/f");
+	}
+	if (!r && !self && *prefix && !fs_tree_get(&st->root, prefix))
+		r = kerr_set(err, KERR_BUILD, "--mount source=%s: not found", source);
+	if (!r && (!self || self->type == LAYER_DIR)) {
+		fs_tree_below(&st->root, prefix, &lo, &hi);
+		for (size_t i = lo; !r && i < hi; i++)
+			r = write_entry(out->buf, st->root.e[i].path + skip, &st->root.e[i], err);
+	}
+	free(prefix);
+	return r;
+}
+
 static const char *mount_opt(const char *spec, const char *key, char *buf,
 			     size_t len)
 {
@@ -47,8 +106,10 @@ static const char *mount_opt(const char *spec, const char *key, char *buf,
 	return NULL;
 }
 
-/* --mount=type=bind (from the context), cache, tmpfs, secret. */
-static int one_mount(struct exec_ctx *c, const char *spec,
+/* --mount=type=bind (from the context, a stage or an image), cache,
+ * tmpfs, secret. */
+static int one_mount(struct exec_ctx *c, const struct plan_ins *ins,
+		     const char *spec,
 		     struct sandbox_mount *m, struct strlist *keep,
 		     struct kerr *err)
 {
@@ -84,6 +145,11 @@ static int one_mount(struct exec_ctx *c, const char *spec,
 			return kerr_set(err, KERR_USAGE, "RUN --mount=%s: source is outside the build context", spec);
 		sb_addf(&src, "%s/%s", c->o->ctx->root, clean);
 		free(clean);
+		m->readonly = !strstr(spec, ",rw") && !strstr(spec, "readwrite");
+	} else if (!strcmp(type, "bind") && mount_opt(spec, "from", id, sizeof(id))) {
+		if (stage_files(c, ins, mount_opt(spec, "source", source, sizeof(source)) ?
+				source : "", &src, err) < 0)
+			return kerr_prefix(err, "RUN --mount=%s", spec);
 		m->readonly = !strstr(spec, ",rw") && !strstr(spec, "readwrite");
 	} else {
 		return kerr_set(err, KERR_BUILD, "RUN --mount=%s: not supported yet", spec);
@@ -142,7 +208,7 @@ static int prepare(struct exec_ctx *c, const struct plan_ins *ins,
 			continue;
 		if (p->n_mounts == 16)
 			return kerr_set(err, KERR_USAGE, "RUN: more than 16 --mount");
-		r = one_mount(c, ins->flags.v[i] + 8, &p->mounts[p->n_mounts++], &p->keep, err);
+		r = one_mount(c, ins, ins->flags.v[i] + 8, &p->mounts[p->n_mounts++], &p->keep, err);
 	}
 	if (!r)
 		r = exec_stage_content(c, c->st, "etc/passwd", err) ||

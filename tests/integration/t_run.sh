@@ -107,3 +107,20 @@ EOF
 	[ "$(cat b/rootfs/cached)" = kept ]
 	[ ! -e b/rootfs/in ] && [ ! -e b/rootfs/run/secrets/tok ] && [ ! -e b/rootfs/var/cache/x/kept ]
 }
+
+test_run_bind_mount_from_a_stage_reads_its_files_and_leaves_no_trace() {
+	kf_registry
+	mkdir ctx
+	echo payload >ctx/p
+	cat >ctx/Dockerfile <<EOF
+FROM scratch AS files
+COPY p /data/p
+FROM $KF_REG/busybox:1
+RUN --mount=type=bind,from=files,source=/data,target=/mnt cat /mnt/p >/seen
+RUN --mount=type=bind,from=files,source=data/p,target=/one cat /one >/seen-one
+EOF
+	kn_build -t t:1 -o out.tar ctx >/dev/null
+	kn_unpack out.tar b
+	[ "$(cat b/rootfs/seen)" = payload ] && [ "$(cat b/rootfs/seen-one)" = payload ]
+	[ ! -e b/rootfs/mnt/p ] && [ ! -e b/rootfs/one ]
+}
