@@ -17,7 +17,7 @@ static int spool(struct exec_ctx *c, struct archive *a, struct layer_entry *e,
 		 struct kerr *err)
 {
 	struct strbuf path = STRBUF_INIT;
-	sb_addf(&path, "%s/add-%d", c->o->tmpdir, c->tmp_seq++);
+	sb_addf(&path, "%s/add-%d", c->o->tmpdir, c->sh->tmp_seq++);
 	int fd = open(path.buf, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	int r = 0;
 	if (fd < 0)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../oci/image.h"
 #include "exec_internal.h"
@@ -58,7 +59,7 @@ static int stage_init(struct exec_ctx *c, const struct plan_stage *ps,
 		      struct stage_state *s, struct kerr *err)
 {
 	if (ps->base_stage >= 0) {
-		const struct stage_state *b = &c->states[ps->base_stage];
+		const struct stage_state *b = &c->sh->states[ps->base_stage];
 		fs_tree_copy(&s->root, &b->root);
 		s->config = json_deep_copy(b->config);
 		s->history = json_deep_copy(b->history);
@@ -167,7 +168,7 @@ static int run_triggers(struct exec_ctx *c, const struct plan_stage *ps,
 		const char *text = json_string_value(t);
 		if (!c->o->quiet)
 			fprintf(stderr, "[%d/%d] ONBUILD trigger: %s\n", c->step,
-				c->steps, text);
+				c->sh->steps, text);
 		size_t layers = json_array_size(c->st->layers);
 		r = plan_trigger(c->o->plan, ps->index, text ? text : "", &ast, &ins, err);
 		c->line = text;
@@ -191,12 +192,12 @@ static int run_triggers(struct exec_ctx *c, const struct plan_stage *ps,
 static int build_stage(struct exec_ctx *c, const struct plan_stage *ps,
 		       struct kerr *err)
 {
-	struct stage_state *s = &c->states[ps->index];
+	struct stage_state *s = &c->sh->states[ps->index];
 	c->st = s;
 	c->ps = ps;
 	env_clear(&c->args);
 	if (!c->o->quiet)
-		fprintf(stderr, "[%d/%d] FROM %s%s%s\n", ++c->step, c->steps,
+		fprintf(stderr, "[%d/%d] FROM %s%s%s\n", ++c->sh->step, c->sh->steps,
 			ps->base, ps->name ? " AS " : "", ps->name ? ps->name : "");
 	if (stage_init(c, ps, s, err) < 0)
 		return -1;
@@ -206,7 +207,7 @@ static int build_stage(struct exec_ctx *c, const struct plan_stage *ps,
 	for (size_t i = 0; i < ps->nins; i++) {
 		const struct plan_ins *ins = &ps->ins[i];
 		size_t layers = json_array_size(s->layers);
-		c->step++;
+		c->step = ++c->sh->step;
 		c->line = ins->node->original;
 		c->printed = false;
 		if (!strcmp(ins->keyword, "ARG"))
@@ -284,27 +285,115 @@ static int count_steps(const struct plan *p)
 	return n;
 }
 
+void exec_unlock(struct exec_ctx *c)
+{
+	if (c->sh->parallel)
+		pthread_mutex_unlock(&c->sh->lock);
+}
+
+void exec_relock(struct exec_ctx *c)
+{
+	if (c->sh->parallel)
+		pthread_mutex_lock(&c->sh->lock);
+}
+
+/* The next needed stage whose dependencies are built: its index, -1 to
+ * wait for one, -2 when nothing is left to start. */
+static int next_ready(const struct plan *p, const struct exec_shared *sh)
+{
+	bool left = false;
+	for (int i = 0; i <= p->target && !sh->failed; i++) {
+		const struct plan_stage *ps = &p->stages[i];
+		if (!ps->needed || sh->started[i])
+			continue;
+		bool ready = true;
+		for (size_t d = 0; d < ps->ndeps; d++)
+			ready &= sh->states[ps->deps[d]].built;
+		if (ready)
+			return i;
+		left = true;
+	}
+	return left ? -1 : -2;
+}
+
+/* A builder thread: takes ready stages until none is left. The lock is
+ * held throughout but for the long parts of steps. */
+static void *builder(void *arg)
+{
+	struct exec_ctx c = *(struct exec_ctx *)arg;
+	struct exec_shared *sh = c.sh;
+	const struct plan *p = c.o->plan;
+	struct kerr err = KERR_INIT;
+	pthread_mutex_lock(&sh->lock);
+	for (int i; (i = next_ready(p, sh)) != -2;) {
+		if (i < 0) {
+			pthread_cond_wait(&sh->done, &sh->lock);
+			continue;
+		}
+		sh->started[i] = true;
+		if (build_stage(&c, &p->stages[i], &err) < 0 && !sh->failed) {
+			sh->failed = true;
+			sh->error = err;
+		}
+		pthread_cond_broadcast(&sh->done);
+	}
+	pthread_mutex_unlock(&sh->lock);
+	env_clear(&c.args);
+	return NULL;
+}
+
+/* Independent stages build at once, one thread each up to the cores. */
+static void build_stages(struct exec_ctx *c)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int n = 0;
+	for (int i = 0; i <= c->o->plan->target; i++)
+		n += c->o->plan->stages[i].needed;
+	n = n < cores ? n : (int)(cores > 0 ? cores : 1);
+	c->sh->parallel = n > 1;
+	if (n <= 1) {
+		builder(c);
+		return;
+	}
+	pthread_t *t = xcalloc((size_t)n, sizeof(*t));
+	int started = 0;
+	for (; started < n; started++)
+		if (pthread_create(&t[started], NULL, builder, c))
+			break;
+	if (!started)
+		builder(c);
+	for (int i = 0; i < started; i++)
+		pthread_join(t[i], NULL);
+	free(t);
+}
+
 int exec_build(const struct exec_opts *o, struct oci_image_ref *out,
 	       struct kerr *err)
 {
 	const struct plan *p = o->plan;
-	struct exec_ctx c = { .o = o };
-	int r = 0;
-	c.states = xcalloc(p->nstages, sizeof(*c.states));
-	c.steps = count_steps(p);
-	for (size_t i = 0; !r && i <= (size_t)p->target; i++)
-		if (p->stages[i].needed)
-			r = build_stage(&c, &p->stages[i], err);
+	struct exec_shared sh = { 0 };
+	struct exec_ctx c = { .o = o, .sh = &sh };
+	int r;
+	sh.states = xcalloc(p->nstages, sizeof(*sh.states));
+	sh.started = xcalloc(p->nstages, sizeof(*sh.started));
+	sh.steps = count_steps(p);
+	pthread_mutex_init(&sh.lock, NULL);
+	pthread_cond_init(&sh.done, NULL);
+	build_stages(&c);
+	sh.parallel = false;
+	r = sh.failed ? (*err = sh.error, -1) : 0;
 	if (!r)
-		r = write_image(&c, &c.states[p->target], out, err);
+		r = write_image(&c, &sh.states[p->target], out, err);
 	for (size_t i = 0; i < p->nstages; i++)
-		exec_state_clear(&c.states[i]);
-	for (size_t i = 0; i < c.nimages; i++) {
-		exec_state_clear(&c.images[i].st);
-		free(c.images[i].key);
+		exec_state_clear(&sh.states[i]);
+	for (size_t i = 0; i < sh.nimages; i++) {
+		exec_state_clear(&sh.images[i].st);
+		free(sh.images[i].key);
 	}
-	free(c.images);
-	free(c.states);
-	env_clear(&c.args);
+	free(sh.images);
+	free(sh.states);
+	free(sh.started);
+	pthread_mutex_destroy(&sh.lock);
+	pthread_cond_destroy(&sh.done);
 	return r;
 }

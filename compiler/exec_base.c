@@ -158,7 +158,7 @@ int exec_base_image(struct exec_ctx *c, const char *ref,
 		s->img = xcalloc(1, sizeof(*s->img));
 		s->img->tree = &s->root;
 		s->img->tmpdir = c->o->tmpdir;
-		s->img->seq = &c->tmp_seq;
+		s->img->seq = &c->sh->tmp_seq;
 		r = inherit(c, key, man, cfg, s, err);
 	}
 	if (!r)
@@ -183,14 +183,14 @@ int exec_stage_content(struct exec_ctx *c, struct stage_state *s,
 int exec_image_state(struct exec_ctx *c, const char *ref,
 		     struct stage_state **out, struct kerr *err)
 {
-	for (size_t i = 0; i < c->nimages; i++) {
-		if (!strcmp(c->images[i].key, ref)) {
-			*out = &c->images[i].st;
+	for (size_t i = 0; i < c->sh->nimages; i++) {
+		if (!strcmp(c->sh->images[i].key, ref)) {
+			*out = &c->sh->images[i].st;
 			return 0;
 		}
 	}
-	c->images = xreallocarray(c->images, c->nimages + 1, sizeof(*c->images));
-	struct exec_image *im = &c->images[c->nimages++];
+	c->sh->images = xreallocarray(c->sh->images, c->sh->nimages + 1, sizeof(*c->sh->images));
+	struct exec_image *im = &c->sh->images[c->sh->nimages++];
 	memset(im, 0, sizeof(*im));
 	im->key = xstrdup(ref);
 	*out = &im->st;

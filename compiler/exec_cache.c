@@ -27,7 +27,7 @@ void exec_key_init(struct exec_ctx *c, const struct plan_stage *ps)
 	add_str(&h, c->o->platform);
 	add_str(&h, settings);
 	if (ps->base_stage >= 0)
-		add_str(&h, c->states[ps->base_stage].key);
+		add_str(&h, c->sh->states[ps->base_stage].key);
 	else
 		add_str(&h, c->st->base_digest ? c->st->base_digest : ps->base);
 	sha256_final(&h, c->key);
@@ -87,7 +87,7 @@ void exec_progress(struct exec_ctx *c, bool cached)
 {
 	if (c->printed || c->o->quiet)
 		return;
-	fprintf(stderr, "[%d/%d] %s%s\n", c->step, c->steps,
+	fprintf(stderr, "[%d/%d] %s%s\n", c->step, c->sh->steps,
 		cached ? "CACHED " : "", c->line);
 	c->printed = true;
 }

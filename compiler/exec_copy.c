@@ -89,7 +89,7 @@ static int source_state(struct exec_ctx *c, const struct plan_ins *ins,
 	}
 	if (ins->from_stage >= 0) {
 		const struct plan_stage *ps = &c->o->plan->stages[ins->from_stage];
-		*st = &c->states[ins->from_stage];
+		*st = &c->sh->states[ins->from_stage];
 		if (ps->name)
 			snprintf(origin, sizeof(origin), "stage \"%s\"", ps->name);
 		else

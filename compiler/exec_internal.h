@@ -3,6 +3,8 @@
 #ifndef KILN_EXEC_INTERNAL_H
 #define KILN_EXEC_INTERNAL_H
 
+#include <pthread.h>
+
 #include "exec.h"
 #include "copy.h"
 #include "image_tree.h"
@@ -28,20 +30,38 @@ struct exec_image {
 	struct stage_state st;
 };
 
-struct exec_ctx {
-	const struct exec_opts *o;
+/* What the threads building stages share; lock guards all of it, and is
+ * held everywhere but around the long parts (a RUN's sandbox, compressing
+ * a layer), which touch only their own data. */
+struct exec_shared {
 	struct stage_state *states; /* one per plan stage */
-	struct stage_state *st;     /* the stage being built */
-	const struct plan_stage *ps;
-	int step, steps;            /* progress: [step/steps] */
-	int tmp_seq;                /* names of scratch files */
+	bool *started;
 	struct exec_image *images;
 	size_t nimages;
+	int tmp_seq;                /* names of scratch files */
+	int step, steps;            /* progress: [step/steps] */
+	bool parallel;
+	bool failed;
+	struct kerr error;          /* the first failure */
+	pthread_mutex_t lock;
+	pthread_cond_t done;        /* a stage finished */
+};
+
+struct exec_ctx {
+	const struct exec_opts *o;
+	struct exec_shared *sh;
+	struct stage_state *st;     /* the stage being built */
+	const struct plan_stage *ps;
+	int step;                   /* this step's number */
 	struct env_list args;       /* the ARGs in scope in this stage */
 	char key[DIGEST_BUFSZ];     /* the cache chain key so far */
 	const char *line;           /* the step's progress text */
 	bool printed;               /* its progress line is out */
 };
+
+/* Around the long parts of a step when stages build in parallel. */
+void exec_unlock(struct exec_ctx *c);
+void exec_relock(struct exec_ctx *c);
 
 /* A step handler; -1 with err set (without the file:line prefix). */
 typedef int (*step_fn)(struct exec_ctx *c, const struct plan_ins *ins,

@@ -82,8 +82,11 @@ static int write_layer(struct exec_ctx *c, struct fs_tree *layer,
 {
 	struct layer_result res;
 	struct cached_layer l;
-	if (layer_write(layer->e, layer->n, c->o->epoch, c->o->compression,
-			c->o->bs, &res, err) < 0)
+	exec_unlock(c);
+	int r = layer_write(layer->e, layer->n, c->o->epoch, c->o->compression,
+			    c->o->bs, &res, err);
+	exec_relock(c);
+	if (r < 0)
 		return -1;
 	memcpy(l.digest, res.digest, sizeof(l.digest));
 	memcpy(l.diff_id, res.diff_id, sizeof(l.diff_id));
@@ -152,7 +155,7 @@ int exec_reuse_layer(struct exec_ctx *c, bool *hit, struct kerr *err)
 		s->img = xcalloc(1, sizeof(*s->img));
 		s->img->tree = &s->root;
 		s->img->tmpdir = c->o->tmpdir;
-		s->img->seq = &c->tmp_seq;
+		s->img->seq = &c->sh->tmp_seq;
 	}
 	strlist_push_owned(&s->img->blobs, blobstore_path(c->o->bs, l.digest));
 	append_layer(c, &l);

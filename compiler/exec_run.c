@@ -66,7 +66,7 @@ static int write_entry(const char *root, const char *rel,
 static int stage_files(struct exec_ctx *c, const struct plan_ins *ins,
 		       const char *source, struct strbuf *out, struct kerr *err)
 {
-	struct stage_state *st = ins->from_stage >= 0 ? &c->states[ins->from_stage] : NULL;
+	struct stage_state *st = ins->from_stage >= 0 ? &c->sh->states[ins->from_stage] : NULL;
 	if (!st && ins->from_image && exec_image_state(c, ins->from_image, &st, err) < 0)
 		return -1;
 	char *prefix = copy_clean_source(source);
@@ -74,7 +74,7 @@ static int stage_files(struct exec_ctx *c, const struct plan_ins *ins,
 		!prefix ? kerr_set(err, KERR_USAGE, "--mount source=%s leaves the source", source) :
 		exec_stage_content(c, st, prefix, err);
 	size_t lo, hi, skip = prefix && *prefix ? strlen(prefix) + 1 : 0;
-	sb_addf(out, "%s/mount-%d", c->o->tmpdir, c->tmp_seq++);
+	sb_addf(out, "%s/mount-%d", c->o->tmpdir, c->sh->tmp_seq++);
 	if (!r)
 		r = fsutil_mkdir_p(out->buf, err);
 	const struct layer_entry *self = !r && *prefix ? fs_tree_get(&st->root, prefix) : NULL;
@@ -219,10 +219,10 @@ static int prepare(struct exec_ctx *c, const struct plan_ins *ins,
 	run_env(c->st, &c->args, c->o->epoch, p->user.uid, &p->env);
 	strlist_push_owned(&p->argv, NULL);
 	strlist_push_owned(&p->env, NULL);
-	int n = c->tmp_seq++;
+	int n = c->sh->tmp_seq++;
 	sb_addf(&p->upper, "%s/run-%d/upper", c->o->tmpdir, n);
 	sb_addf(&p->work, "%s/run-%d/work", c->o->tmpdir, n);
-	sb_addf(&p->prefix, "[%d/%d] ", c->step, c->steps);
+	sb_addf(&p->prefix, "[%d/%d] ", c->step, c->sh->steps);
 	return r;
 }
 
@@ -245,8 +245,11 @@ int exec_run(struct exec_ctx *c, const struct plan_ins *ins, struct kerr *err)
 		.network = network_of(c, ins), .mounts = p.mounts,
 		.n_mounts = p.n_mounts, .prefix = p.prefix.buf, .quiet = c->o->quiet,
 	};
-	if (!r)
+	if (!r) {
+		exec_unlock(c);
 		r = sandbox_run(&so, err);
+		exec_relock(c);
+	}
 	if (!r)
 		r = commit_upper(c, p.upper.buf, err);
 	strlist_clear(&p.lowers);

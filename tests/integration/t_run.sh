@@ -124,3 +124,22 @@ EOF
 	[ "$(cat b/rootfs/seen)" = payload ] && [ "$(cat b/rootfs/seen-one)" = payload ]
 	[ ! -e b/rootfs/mnt/p ] && [ ! -e b/rootfs/one ]
 }
+
+test_independent_stages_build_at_the_same_time() {
+	kf_registry
+	mkdir ctx
+	# Each stage waits for the other's mark in a shared cache mount: built
+	# one after the other, the first would give up and fail.
+	cat >ctx/Dockerfile <<EOF
+FROM $KF_REG/busybox:1 AS a
+RUN --mount=type=cache,id=meet,target=/s touch /s/a && for i in \$(seq 150); do [ -e /s/b ] && break; sleep 0.1; done && [ -e /s/b ] && echo a >/a
+FROM $KF_REG/busybox:1 AS b
+RUN --mount=type=cache,id=meet,target=/s touch /s/b && for i in \$(seq 150); do [ -e /s/a ] && break; sleep 0.1; done && [ -e /s/a ] && echo b >/b
+FROM scratch
+COPY --from=a /a /a
+COPY --from=b /b /b
+EOF
+	kn_build -t t:1 -o out.tar ctx >/dev/null
+	kn_unpack out.tar x
+	[ "$(cat x/rootfs/a x/rootfs/b)" = "$(printf 'a\nb')" ]
+}
