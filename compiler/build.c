@@ -155,6 +155,7 @@ static int check_options(struct build_opts *o, int64_t *epoch,
 		o->fe.plan.platform = plan_host_platform();
 	if (!o->output)
 		o->output = "image.tar";
+	o->pin.progress = !o->quiet;
 	if (o->pin.offline && o->pin.update)
 		return kerr_set(err, KERR_USAGE, "--offline and --update exclude each other");
 	if ((o->epoch || env_epoch) &&

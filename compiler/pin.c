@@ -50,6 +50,7 @@ static int open_client(const struct pin_opts *o, const struct plan_opts *po,
 		return 0;
 	fo.platform = po->platform;
 	fo.insecure = o->insecure;
+	fo.progress = o->progress;
 	*fc = fetch_client_new(&fo, bs, err);
 	return *fc ? 0 : -1;
 }

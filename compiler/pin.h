@@ -15,6 +15,7 @@ struct pin_opts {
 	bool locked;             /* nothing may be missing */
 	bool offline;            /* no network at all */
 	bool write_always;       /* kiln lock: write even when unchanged */
+	bool progress;           /* blob download lines on stderr */
 	struct strlist insecure; /* --insecure-registry */
 	enum layer_compression compression;
 };

@@ -96,25 +96,6 @@ static bool in_lock(const struct lockfile *lf, const struct input *in)
 			 lockfile_image(lf, in->key) != NULL;
 }
 
-/* --locked with a network: a tag that now names another manifest is a
- * difference, listed like a missing input. */
-static int check_unchanged(const struct resolve_opts *o, const struct input *in,
-			   const struct lockfile *lf, struct strbuf *diffs,
-			   struct kerr *err)
-{
-	struct fetch_image im = { 0 };
-	const struct lock_image *li = in->url ? NULL : lockfile_image(lf, in->key);
-	if (!li || strchr(in->key, '@'))
-		return 0; /* URL sources are checked by digest when fetched */
-	if (fetch_resolve(o->fc, in->key, &im, err) < 0)
-		return kerr_prefix(err, "%s:%d", o->plan->file, in->line);
-	if (strcmp(im.manifest_digest, li->manifest))
-		sb_addf(diffs, "%s%s now %s, locked %s (%s:%d)", diffs->len ? ", " : "",
-			in->key, im.manifest_digest, li->manifest, o->plan->file, in->line);
-	fetch_image_clear(&im);
-	return 0;
-}
-
 int resolve_plan(const struct resolve_opts *o, struct lockfile *lf,
 		 bool *changed, struct kerr *err)
 {
@@ -125,8 +106,6 @@ int resolve_plan(const struct resolve_opts *o, struct lockfile *lf,
 	*changed = false;
 	for (size_t i = 0; !r && i < n; i++) {
 		bool have = in_lock(lf, &in[i]);
-		if (have && o->locked && o->fc)
-			r = check_unchanged(o, &in[i], lf, &missing, err);
 		if (have && !o->update)
 			continue;
 		if (!have && (o->locked || !o->fc)) {
@@ -139,7 +118,7 @@ int resolve_plan(const struct resolve_opts *o, struct lockfile *lf,
 		*changed = *changed || !r;
 	}
 	if (!r && missing.len)
-		r = kerr_set(err, KERR_BUILD, "%s: not in the lockfile or changed: %s",
+		r = kerr_set(err, KERR_BUILD, "%s: not in the lockfile: %s",
 			     o->locked ? "--locked" : "offline", missing.buf);
 	for (size_t i = 0; i < n; i++)
 		free(in[i].key);

@@ -5,6 +5,7 @@
  * answers the whole blob again (200) starts it afresh. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../oci/cleanup.h"
 #include "fetch_internal.h"
@@ -17,7 +18,27 @@ struct blob_sink {
 	struct blob_writer *w;
 	uint64_t received;
 	struct fetch_http_sink sink;
+	bool tty;        /* progress redrawn in place on a terminal */
+	uint64_t shown;  /* bytes when progress was last drawn */
 };
+
+/* On a terminal: "pulling <digest> <bytes> of <total>", redrawn at most
+ * every MiB; otherwise one plain line per blob, at its start. */
+static void progress(struct blob_sink *b, bool end)
+{
+	if (!b->c->progress || (!b->tty && (end || b->shown)))
+		return;
+	if (b->tty && !end && b->received - b->shown < (1 << 20) && b->shown)
+		return;
+	b->shown = b->received ? b->received : 1;
+	unsigned long long total = b->size == FETCH_SIZE_UNKNOWN ? 0 : b->size;
+	if (b->tty)
+		fprintf(stderr, "\rpulling %.19s %llu of %llu bytes%s",
+			b->digest + DIGEST_PREFIX_LEN,
+			(unsigned long long)b->received, total, end ? "\n" : "");
+	else
+		fprintf(stderr, "pulling %s (%llu bytes)\n", b->digest, total);
+}
 
 static int size_error(struct blob_sink *b, const char *how, uint64_t n,
 		      struct kerr *err)
@@ -71,6 +92,7 @@ static int sink_write(void *ctx, const void *buf, size_t n, struct kerr *err)
 	if (blob_writer_write(b->w, buf, n, err) < 0)
 		return kerr_prefix(err, "%s", b->r->name);
 	b->received += n;
+	progress(b, false);
 	return 0;
 }
 
@@ -119,6 +141,8 @@ static int download(struct blob_sink *b, struct kerr *err)
 			      b->r->name, b->digest);
 	if (!rc)
 		rc = finish(b, err);
+	if (b->shown && b->tty)
+		progress(b, true);
 	fetch_http_resp_clear(&resp);
 	return rc;
 }
@@ -126,7 +150,7 @@ static int download(struct blob_sink *b, struct kerr *err)
 int fetch_repo_blob(struct fetch_client *c, struct fetch_repo *r,
 		    const char *digest, uint64_t size, struct kerr *err)
 {
-	struct blob_sink b = {c, r, digest, size, NULL, 0, {0}};
+	struct blob_sink b = {c, r, digest, size, NULL, 0, {0}, isatty(2), 0};
 	int rc;
 
 	if (!digest_valid(digest))

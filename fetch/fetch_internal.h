@@ -16,6 +16,7 @@ struct fetch_client {
 	struct strlist insecure;
 	char *config_dir;
 	bool offline;
+	bool progress;
 	struct fetch_http *http;
 	struct fetch_auth *auth;
 };

@@ -47,6 +47,7 @@ struct fetch_client *fetch_client_new(const struct fetch_opts *o,
 		strlist_push(&c->insecure, o->insecure.v[i]);
 	c->config_dir = fetch_creds_config_dir(o->docker_config_dir);
 	c->offline = o->offline;
+	c->progress = o->progress;
 	c->http = c->offline ? NULL : fetch_http_new();
 	c->auth = fetch_auth_new(c->config_dir, &c->insecure);
 	return c;

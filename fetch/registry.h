@@ -36,6 +36,7 @@ struct fetch_opts {
 	struct strlist insecure;       /* "host:port" or "host": plain http */
 	const char *docker_config_dir; /* NULL: $DOCKER_CONFIG or ~/.docker */
 	bool offline;		       /* the store only; no socket opens */
+	bool progress;		       /* a line per blob download on stderr */
 };
 
 struct fetch_client;
