@@ -143,3 +143,28 @@ EOF
 	kn_unpack out.tar x
 	[ "$(cat x/rootfs/a x/rootfs/b)" = "$(printf 'a\nb')" ]
 }
+
+test_builds_with_run_killed_at_random_points_leave_a_cache_that_rebuilds_right() {
+	kf_registry
+	mkdir ctx
+	echo data >ctx/data
+	cat >ctx/Dockerfile <<EOF
+FROM $KF_REG/busybox:1
+RUN mkdir /w && for i in \$(seq 200); do echo \$i >/w/\$i; done
+COPY data /data
+RUN cat /data /w/7 >/both && rm /bin/vi
+EOF
+	"$KILN" build --progress quiet --network none --cache-dir "$PWD/ref" -o want.tar ctx >/dev/null
+	for _ in 1 2 3 4 5 6; do
+		"$KILN" build --progress quiet --network none --cache-dir "$PWD/cache" -o got.tar ctx >/dev/null 2>&1 &
+		sleep "0.$((RANDOM % 9 + 1))"
+		kill -9 $! 2>/dev/null || true
+		wait $! 2>/dev/null || true
+	done
+	[ -z "$(grep -F "$PWD/cache" /proc/self/mountinfo)" ]
+	for f in cache/blobs/sha256/*; do
+		[ "$(sha256sum <"$f" | cut -d' ' -f1)" = "$(basename "$f")" ]
+	done
+	kn_build -o got.tar ctx >/dev/null
+	cmp want.tar got.tar
+}
