@@ -165,8 +165,8 @@ int exec_copy(struct exec_ctx *c, const struct plan_ins *ins, struct kerr *err)
 	struct stage_state *from = NULL;
 	size_t hd = 0;
 	read_flags(ins, &f);
-	int r = f.chown ? exec_stage_content(c, c->st, "etc/passwd", err) |
-				  exec_stage_content(c, c->st, "etc/group", err) : 0;
+	int r = f.chown && (exec_stage_content(c, c->st, "etc/passwd", err) < 0 ||
+			    exec_stage_content(c, c->st, "etc/group", err) < 0) ? -1 : 0;
 	if (!r)
 		r = setup(c, ins, &f, &o, err);
 	if (!r)
