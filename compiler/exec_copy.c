@@ -139,11 +139,10 @@ static int copy_one(struct exec_ctx *c, const struct plan_ins *ins,
 		    struct kerr *err)
 {
 	bool add = !strcmp(ins->keyword, "ADD");
+	if (add && fetch_git_is_source(src))
+		return exec_add_git(c, src, o, layer, err);
 	if (add && resolve_is_url(src))
 		return exec_add_url(c, ins, src, o, layer, err);
-	if (add && !strncmp(src, "git@", 4))
-		return kerr_set(err, KERR_BUILD,
-				"ADD %s: git sources are not supported yet", src);
 	if (add && ins->from_stage < 0 && !ins->from_image && !copy_is_pattern(src)) {
 		char *clean = copy_clean_source(src);
 		const struct layer_entry *e = clean ? fs_tree_get(tree, clean) : NULL;

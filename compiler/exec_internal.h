@@ -112,6 +112,9 @@ int exec_ensure_blob(struct exec_ctx *c, const char *ref, const char *digest,
 int exec_add_url(struct exec_ctx *c, const struct plan_ins *ins,
 		 const char *url, const struct copy_opts *o,
 		 struct fs_tree *out, struct kerr *err);
+/* ADD <git repository>[#ref[:subdir]]: the pinned commit's tree. */
+int exec_add_git(struct exec_ctx *c, const char *src, const struct copy_opts *o,
+		 struct fs_tree *out, struct kerr *err);
 /* Reads the bytes of s's files at or below prefix out of its layers. */
 int exec_stage_content(struct exec_ctx *c, struct stage_state *s,
 		       const char *prefix, struct kerr *err);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../fetch/git.h"
 #include "exec_internal.h"
 
 /* The file name a URL gives: its path's last segment, query dropped. */
@@ -62,4 +63,24 @@ int exec_add_url(struct exec_ctx *c, const struct plan_ins *ins,
 	fs_tree_put(out, &e);
 	free(name);
 	return 0;
+}
+
+int exec_add_git(struct exec_ctx *c, const char *src, const struct copy_opts *o,
+		 struct fs_tree *out, struct kerr *err)
+{
+	char *url, *ref, *sub;
+	struct strbuf tar = STRBUF_INIT;
+	fetch_git_split(src, &url, &ref, &sub);
+	const struct lock_git *g = lockfile_git(c->o->lock, url, ref);
+	sb_addf(&tar, "%s/git-%d.tar", c->o->tmpdir, c->sh->tmp_seq++);
+	int r = g ? 0 : kerr_set(err, KERR_BUILD, "ADD %s: not pinned in the lockfile", src);
+	if (!r)
+		r = fetch_git_archive(c->o->cache_dir, url, ref, g->commit, sub,
+				      !c->o->fc, tar.buf, err);
+	/* The repository's files land in the destination, as a directory. */
+	if (!r && add_archive(c, tar.buf, o->dest, out, err) != 0)
+		r = kerr_isset(err) ? -1 : kerr_set(err, KERR_BUILD, "ADD %s: git gave no tree", src);
+	free(url), free(ref), free(sub);
+	sb_release(&tar);
+	return r < 0 ? kerr_prefix(err, "ADD %s", src) : 0;
 }

@@ -40,6 +40,13 @@ static int parse(json_t *root, struct lockfile *lf, struct kerr *err)
 		lockfile_set_source(lf, str(v, "url"), str(v, "digest"),
 				    (uint64_t)json_integer_value(json_object_get(v, "size")));
 	}
+	json_array_foreach(json_object_get(root, "git"), i, v)
+	{
+		const char *c = str(v, "commit");
+		if (strlen(c) != 40 || strspn(c, "0123456789abcdef") != 40)
+			return kerr_set(err, KERR_USAGE, "git %zu: bad commit", i);
+		lockfile_set_git(lf, str(v, "url"), str(v, "ref"), c);
+	}
 	return 0;
 }
 
@@ -72,9 +79,21 @@ static int cmp_source(const void *a, const void *b)
 		      ((const struct lock_source *)b)->url);
 }
 
+static int cmp_git(const void *a, const void *b)
+{
+	const struct lock_git *x = a, *y = b;
+	int c = strcmp(x->url, y->url);
+	return c ? c : strcmp(x->ref, y->ref);
+}
+
 static json_t *to_json(const struct lockfile *lf)
 {
-	json_t *images = json_array(), *sources = json_array();
+	json_t *images = json_array(), *sources = json_array(), *gits = json_array();
+	if (lf->ngits)
+		qsort(lf->gits, lf->ngits, sizeof(*lf->gits), cmp_git);
+	for (size_t i = 0; i < lf->ngits; i++)
+		json_array_append_new(gits, json_pack("{s:s, s:s, s:s}", "url",
+			lf->gits[i].url, "ref", lf->gits[i].ref, "commit", lf->gits[i].commit));
 	if (lf->nimages)
 		qsort(lf->images, lf->nimages, sizeof(*lf->images), cmp_image);
 	if (lf->nsources)
@@ -87,9 +106,9 @@ static json_t *to_json(const struct lockfile *lf)
 		json_array_append_new(sources, json_pack("{s:s, s:s, s:I}",
 			"url", lf->sources[i].url, "digest", lf->sources[i].digest,
 			"size", (json_int_t)lf->sources[i].size));
-	json_t *root = json_pack("{s:i, s:s, s:o, s:o, s:[]}", "version", 1,
+	json_t *root = json_pack("{s:i, s:s, s:o, s:o, s:o}", "version", 1,
 				 "platform", lf->platform ? lf->platform : "",
-				 "images", images, "sources", sources, "git");
+				 "images", images, "sources", sources, "git", gits);
 	if (lf->compression)
 		json_object_set(root, "compression", lf->compression);
 	return root;
@@ -172,8 +191,38 @@ void lockfile_set_source(struct lockfile *lf, const char *url,
 	s->size = size;
 }
 
+const struct lock_git *lockfile_git(const struct lockfile *lf,
+				    const char *url, const char *ref)
+{
+	for (size_t i = 0; i < lf->ngits; i++)
+		if (!strcmp(lf->gits[i].url, url) && !strcmp(lf->gits[i].ref, ref))
+			return &lf->gits[i];
+	return NULL;
+}
+
+void lockfile_set_git(struct lockfile *lf, const char *url, const char *ref,
+		      const char *commit)
+{
+	struct lock_git *g = (struct lock_git *)lockfile_git(lf, url, ref);
+	if (!g) {
+		lf->gits = xreallocarray(lf->gits, lf->ngits + 1, sizeof(*g));
+		g = &lf->gits[lf->ngits++];
+		g->url = xstrdup(url);
+		g->ref = xstrdup(ref);
+	} else {
+		free(g->commit);
+	}
+	g->commit = xstrdup(commit);
+}
+
 void lockfile_clear(struct lockfile *lf)
 {
+	for (size_t i = 0; i < lf->ngits; i++) {
+		free(lf->gits[i].url);
+		free(lf->gits[i].ref);
+		free(lf->gits[i].commit);
+	}
+	free(lf->gits);
 	for (size_t i = 0; i < lf->nimages; i++) {
 		free(lf->images[i].ref);
 		free(lf->images[i].index);

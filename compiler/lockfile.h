@@ -22,6 +22,12 @@ struct lock_source {
 	uint64_t size;
 };
 
+struct lock_git {
+	char *url;    /* the repository, without #fragment */
+	char *ref;    /* as written after '#', "" for the default branch */
+	char *commit; /* 40 hex digits */
+};
+
 struct lockfile {
 	char *platform;
 	json_t *compression;     /* {"algorithm","level","compressor"} or NULL */
@@ -29,6 +35,8 @@ struct lockfile {
 	size_t nimages;
 	struct lock_source *sources;
 	size_t nsources;
+	struct lock_git *gits;
+	size_t ngits;
 };
 
 /* *exists false (and an empty lockfile) when path is absent. */
@@ -45,6 +53,10 @@ const struct lock_source *lockfile_source(const struct lockfile *lf,
 					  const char *url);
 void lockfile_set_source(struct lockfile *lf, const char *url,
 			 const char *digest, uint64_t size);
+const struct lock_git *lockfile_git(const struct lockfile *lf,
+				    const char *url, const char *ref);
+void lockfile_set_git(struct lockfile *lf, const char *url, const char *ref,
+		      const char *commit);
 void lockfile_clear(struct lockfile *lf);
 
 #endif

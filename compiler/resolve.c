@@ -22,14 +22,16 @@ char *resolve_image_key(const char *ref, struct kerr *err)
 }
 
 /* An input, and the line that names it, for --locked messages. */
+enum input_kind { IN_IMAGE, IN_URL, IN_GIT };
+
 struct input {
 	char *key;
-	bool url;
+	enum input_kind kind;
 	int line;
 };
 
 static void add_input(struct strlist *keys, struct input **in, size_t *n,
-		      char *key, bool url, int line)
+		      char *key, enum input_kind kind, int line)
 {
 	if (strlist_has(keys, key)) {
 		free(key);
@@ -37,7 +39,7 @@ static void add_input(struct strlist *keys, struct input **in, size_t *n,
 	}
 	strlist_push(keys, key);
 	*in = xreallocarray(*in, *n + 1, sizeof(**in));
-	(*in)[(*n)++] = (struct input){ key, url, line };
+	(*in)[(*n)++] = (struct input){ key, kind, line };
 }
 
 /* The inputs of the stages that matter: those the target needs, and any
@@ -61,10 +63,14 @@ static int collect(const struct plan *p, struct input **in, size_t *n,
 				return kerr_prefix(err, "%s:%d", p->file, line);
 			}
 			if (key)
-				add_input(&keys, in, n, key, false, line);
-			for (size_t a = 0; ins && !strcmp(ins->keyword, "ADD") && a + 1 < ins->args.n; a++)
-				if (resolve_is_url(ins->args.v[a]))
-					add_input(&keys, in, n, xstrdup(ins->args.v[a]), true, line);
+				add_input(&keys, in, n, key, IN_IMAGE, line);
+			for (size_t a = 0; ins && !strcmp(ins->keyword, "ADD") && a + 1 < ins->args.n; a++) {
+				const char *v = ins->args.v[a];
+				if (fetch_git_is_source(v))
+					add_input(&keys, in, n, xstrdup(v), IN_GIT, line);
+				else if (resolve_is_url(v))
+					add_input(&keys, in, n, xstrdup(v), IN_URL, line);
+			}
 		}
 	}
 	strlist_clear(&keys);
@@ -74,7 +80,16 @@ static int collect(const struct plan *p, struct input **in, size_t *n,
 static int pin(const struct resolve_opts *o, const struct input *in,
 	       struct lockfile *lf, struct kerr *err)
 {
-	if (in->url) {
+	if (in->kind == IN_GIT) {
+		char *url, *ref, *sub, commit[41];
+		fetch_git_split(in->key, &url, &ref, &sub);
+		int r = fetch_git_resolve(url, ref, commit, err);
+		if (!r)
+			lockfile_set_git(lf, url, ref, commit);
+		free(url), free(ref), free(sub);
+		return r;
+	}
+	if (in->kind == IN_URL) {
 		char digest[DIGEST_BUFSZ];
 		uint64_t size;
 		if (fetch_url(o->fc, in->key, NULL, digest, &size, err) < 0)
@@ -92,8 +107,15 @@ static int pin(const struct resolve_opts *o, const struct input *in,
 
 static bool in_lock(const struct lockfile *lf, const struct input *in)
 {
-	return in->url ? lockfile_source(lf, in->key) != NULL :
-			 lockfile_image(lf, in->key) != NULL;
+	if (in->kind == IN_GIT) {
+		char *url, *ref, *sub;
+		fetch_git_split(in->key, &url, &ref, &sub);
+		bool have = lockfile_git(lf, url, ref) != NULL;
+		free(url), free(ref), free(sub);
+		return have;
+	}
+	return in->kind == IN_URL ? lockfile_source(lf, in->key) != NULL :
+				    lockfile_image(lf, in->key) != NULL;
 }
 
 int resolve_plan(const struct resolve_opts *o, struct lockfile *lf,

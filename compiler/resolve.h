@@ -1,10 +1,12 @@
 /* resolve: the compiler pass proper. Finds every external input of a plan
- * (registry base images, COPY --from=<image>, ADD URLs) and pins each one
+ * (registry base images, COPY --from=<image>, ADD URLs and git sources)
+ * and pins each one
  * to a digest in the lockfile, keeping what the lock already says. */
 #ifndef KILN_RESOLVE_H
 #define KILN_RESOLVE_H
 
 #include "../fetch/registry.h"
+#include "../fetch/git.h"
 #include "../fetch/url.h"
 #include "lockfile.h"
 #include "plan.h"
