@@ -10,7 +10,9 @@
 
 #include "../oci/fsutil.h"
 #include "../oci/reference.h"
+#include "../fetch/git.h"
 #include "exec.h"
+#include "git_context.h"
 
 int build_parse_epoch(const char *s, int64_t *out, struct kerr *err)
 {
@@ -174,8 +176,14 @@ int build_run(struct build_opts *o, struct kerr *err)
 	int64_t epoch = 0;
 	char *cache = build_cache_dir(o->cache_dir);
 	bool stdin_ctx = o->fe.context && !strcmp(o->fe.context, "-");
+	char *git_dir = NULL;
 	memset(&ctx, 0, sizeof(ctx));
 	int r = check_options(o, &epoch, &tags, err);
+	if (!r && fetch_git_is_source(o->fe.context)) {
+		r = git_context_checkout(o->fe.context, cache, o->quiet, &git_dir, err);
+		o->fe.context = git_dir;
+		o->pin.no_lock_file = true; /* nowhere to keep it */
+	}
 	if (!r)
 		r = frontend_parse(&o->fe, &ast, err);
 	if (!r)
@@ -191,6 +199,9 @@ int build_run(struct build_opts *o, struct kerr *err)
 		r = build_with(o, p, &ctx, bs, cache, &tags, epoch, err);
 	blobstore_free(bs);
 	context_close(&ctx);
+	if (git_dir)
+		nftw(git_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	free(git_dir);
 	plan_free(p);
 	df_ast_free(ast);
 	strlist_clear(&tags);

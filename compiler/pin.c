@@ -10,6 +10,8 @@ char *pin_lock_path(const struct pin_opts *o, const struct frontend_opts *fe)
 	const char *file = fe->file, *ctx = fe->context ? fe->context : ".";
 	if (o->lock_path)
 		return xstrdup(o->lock_path);
+	if (o->no_lock_file)
+		return NULL;
 	if (file && strcmp(file, "-")) {
 		const char *slash = strrchr(file, '/');
 		if (slash)

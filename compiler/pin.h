@@ -16,6 +16,7 @@ struct pin_opts {
 	bool offline;            /* no network at all */
 	bool write_always;       /* kiln lock: write even when unchanged */
 	bool progress;           /* blob download lines on stderr */
+	bool no_lock_file;       /* a git context: the lock stays in memory */
 	struct strlist insecure; /* --insecure-registry */
 	enum layer_compression compression;
 };

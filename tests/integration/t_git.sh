@@ -56,3 +56,16 @@ test_a_moved_branch_does_not_move_a_locked_git_source() {
 	"$KILN" lock --update --cache-dir "$PWD/cache" ctx >/dev/null
 	! grep -q "\"commit\": \"$KG_MAIN\"" ctx/kiln.lock
 }
+
+test_a_git_url_as_the_context_builds_the_tree_at_the_ref() {
+	kg_repo
+	printf 'FROM scratch\nCOPY file sub/ /in/\n' >repo/Dockerfile
+	git -C repo add Dockerfile
+	git -C repo -c user.email=t@t -c user.name=t commit -qm dockerfile
+	git -C repo push -q "$PWD/served/repo.git" main
+	"$KILN" build --cache-dir "$PWD/cache" -t t:1 -o out.tar "$KG_URL#main" >out.txt 2>err.txt
+	grep -q "^context: $KG_URL#main at commit $(git -C repo rev-parse HEAD)\$" err.txt
+	mkdir l && tar -xf out.tar -C l && umoci unpack --image l:1 b >/dev/null
+	[ "$(cat b/rootfs/in/file)" = two ] && [ "$(cat b/rootfs/in/inner)" = sub ]
+	[ -z "$(ls cache/tmp)" ]
+}
