@@ -10,6 +10,8 @@
 
 #include <cmocka.h>
 
+#include "unit_tmp.h"
+
 #include <archive.h>
 #include <archive_entry.h>
 #include <ftw.h>
@@ -44,13 +46,6 @@ struct img {
 	struct strlist layer_digests;
 };
 
-static int rm_one(const char *p, const struct stat *st, int flag,
-		  struct FTW *ftw)
-{
-	(void)st, (void)flag, (void)ftw;
-	return remove(p);
-}
-
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
@@ -67,7 +62,7 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 	image_diff_result_clear(&f->r);
 	blobstore_free(f->bs);
-	nftw(f->dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+	unit_rm_rf(f->dir);
 	free(f);
 	return 0;
 }

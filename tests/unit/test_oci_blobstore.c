@@ -8,6 +8,8 @@
 
 #include <cmocka.h>
 
+#include "unit_tmp.h"
+
 #include <dirent.h>
 #include <ftw.h>
 #include <signal.h>
@@ -35,13 +37,6 @@ struct fixture {
 	struct kerr err;
 };
 
-static int rm_one(const char *p, const struct stat *st, int flag,
-		  struct FTW *ftw)
-{
-	(void)st, (void)flag, (void)ftw;
-	return remove(p);
-}
-
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
@@ -58,7 +53,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 	blobstore_free(f->bs);
-	nftw(f->dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+	unit_rm_rf(f->dir);
 	free(f);
 	return 0;
 }

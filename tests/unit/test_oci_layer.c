@@ -8,6 +8,8 @@
 
 #include <cmocka.h>
 
+#include "unit_tmp.h"
+
 #include <archive.h>
 #include <archive_entry.h>
 #include <fcntl.h>
@@ -37,13 +39,6 @@ struct fixture {
 	struct kerr err;
 };
 
-static int rm_one(const char *p, const struct stat *st, int flag,
-		  struct FTW *ftw)
-{
-	(void)st, (void)flag, (void)ftw;
-	return remove(p);
-}
-
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
@@ -61,7 +56,7 @@ static int teardown(void **state)
 	for (size_t i = 0; i < f->n; i++)
 		layer_entry_free(&f->e[i]);
 	blobstore_free(f->bs);
-	nftw(f->dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+	unit_rm_rf(f->dir);
 	free(f);
 	return 0;
 }

@@ -8,6 +8,8 @@
 
 #include <cmocka.h>
 
+#include "unit_tmp.h"
+
 #include <archive.h>
 #include <archive_entry.h>
 #include <dirent.h>
@@ -31,13 +33,6 @@ struct fixture {
 	struct strlist tags;
 	struct kerr err;
 };
-
-static int rm_one(const char *p, const struct stat *st, int flag,
-		  struct FTW *ftw)
-{
-	(void)st, (void)flag, (void)ftw;
-	return remove(p);
-}
 
 static void add_layer(struct fixture *f, json_t *layers, const char *name)
 {
@@ -88,7 +83,7 @@ static int teardown(void **state)
 	strlist_clear(&f->img.layer_digests);
 	strlist_clear(&f->tags);
 	blobstore_free(f->bs);
-	nftw(f->dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+	unit_rm_rf(f->dir);
 	free(f);
 	return 0;
 }

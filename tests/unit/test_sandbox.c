@@ -10,6 +10,8 @@
 
 #include <cmocka.h>
 
+#include "unit_tmp.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -33,13 +35,6 @@ struct fixture {
 	struct kerr err;
 };
 
-static int rm_one(const char *p, const struct stat *st, int flag,
-		  struct FTW *ftw)
-{
-	(void)st, (void)flag, (void)ftw;
-	return remove(p);
-}
-
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
@@ -54,7 +49,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 	fs_tree_clear(&f->t);
-	nftw(f->dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+	unit_rm_rf(f->dir);
 	free(f);
 	return 0;
 }

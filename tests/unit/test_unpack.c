@@ -10,6 +10,8 @@
 
 #include <cmocka.h>
 
+#include "unit_tmp.h"
+
 #include <archive.h>
 #include <archive_entry.h>
 #include <dirent.h>
@@ -38,13 +40,6 @@ struct fixture {
 	struct archive *a;
 	struct kerr err;
 };
-
-static int rm_one(const char *p, const struct stat *st, int flag,
-		  struct FTW *ftw)
-{
-	(void)st, (void)flag, (void)ftw;
-	return remove(p);
-}
 
 static void write_text(const char *path, const char *text)
 {
@@ -88,7 +83,7 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 	if (f->a)
 		archive_write_free(f->a);
-	nftw(f->base, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+	unit_rm_rf(f->base);
 	free(f);
 	return 0;
 }
