@@ -70,7 +70,8 @@ static void list_area(const char *dir, const char *area, struct unit **u,
 		}
 		uint64_t size = walk(p.buf, false);
 		*u = xreallocarray(*u, *n + 1, sizeof(**u));
-		bool temp = !strcmp(area, "tmp") || !strncmp(de->d_name, ".tmp-", 5);
+		bool temp = !strcmp(area, "tmp") || !strncmp(de->d_name, ".tmp-", 5) ||
+			    strstr(de->d_name, ".kiln-tmp-");
 		(*u)[(*n)++] = (struct unit){ sb_detach(&p, NULL), size, st.st_mtime, temp };
 	}
 	if (d)

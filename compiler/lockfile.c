@@ -119,26 +119,12 @@ int lockfile_write(const char *path, const struct lockfile *lf,
 {
 	json_t *root = to_json(lf);
 	char *text = json_dumps(root, JSON_SORT_KEYS | JSON_INDENT(2));
-	struct strbuf tmp = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT;
 	json_decref(root);
-	sb_addf(&tmp, "%s.kiln-tmp-XXXXXX", path);
-	int fd = mkstemp(tmp.buf), r = 0;
-	if (fd < 0)
-		r = kerr_set(err, KERR_BUILD, "%s: %s", tmp.buf, strerror(errno));
-	if (!r)
-		r = fsutil_write_all(fd, text, strlen(text), tmp.buf, err);
-	if (!r)
-		r = fsutil_write_all(fd, "\n", 1, tmp.buf, err);
-	if (!r && (fchmod(fd, 0644) < 0 || fsync(fd) < 0))
-		r = kerr_set(err, KERR_BUILD, "%s: %s", tmp.buf, strerror(errno));
-	if (fd >= 0 && close(fd) < 0 && !r)
-		r = kerr_set(err, KERR_BUILD, "%s: %s", tmp.buf, strerror(errno));
-	if (!r && rename(tmp.buf, path) < 0)
-		r = kerr_set(err, KERR_BUILD, "rename %s: %s", path, strerror(errno));
-	if (r < 0 && fd >= 0)
-		unlink(tmp.buf);
+	sb_addf(&sb, "%s\n", text);
+	int r = fsutil_write_atomic(path, sb.buf, sb.len, err);
 	free(text);
-	sb_release(&tmp);
+	sb_release(&sb);
 	return r;
 }
 

@@ -49,31 +49,19 @@ int step_cache_get(const char *dir, struct blobstore *bs, const char *key,
 int step_cache_put(const char *dir, const char *key,
 		   const struct cached_layer *l, struct kerr *err)
 {
-	struct strbuf steps = STRBUF_INIT, tmp = STRBUF_INIT;
+	struct strbuf steps = STRBUF_INIT;
 	char *path = record_path(dir, key);
 	json_t *j = json_pack("{s:s, s:s, s:I, s:s}", "digest", l->digest, "diff_id",
 			      l->diff_id, "size", (json_int_t)l->size, "mediaType",
 			      l->media_type);
 	char *text = json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT);
 	sb_addf(&steps, "%s/steps", dir);
-	sb_addf(&tmp, "%s/.tmp-XXXXXX", steps.buf);
-	int fd = -1, r = fsutil_mkdir_p(steps.buf, err);
-	if (!r && (fd = mkstemp(tmp.buf)) < 0)
-		r = kerr_set(err, KERR_BUILD, "%s: %s", tmp.buf, strerror(errno));
+	int r = fsutil_mkdir_p(steps.buf, err);
 	if (!r)
-		r = fsutil_write_all(fd, text, strlen(text), tmp.buf, err);
-	if (!r && fsync(fd) < 0)
-		r = kerr_set(err, KERR_BUILD, "fsync %s: %s", tmp.buf, strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	if (!r && rename(tmp.buf, path) < 0)
-		r = kerr_set(err, KERR_BUILD, "rename %s: %s", path, strerror(errno));
-	if (r < 0 && fd >= 0)
-		unlink(tmp.buf);
+		r = fsutil_write_atomic(path, text, strlen(text), err);
 	json_decref(j);
 	free(text);
 	free(path);
 	sb_release(&steps);
-	sb_release(&tmp);
 	return r;
 }

@@ -79,3 +79,25 @@ int fsutil_fsync_dir(const char *dir, struct kerr *err)
 				dir, strerror(errno));
 	return 0;
 }
+
+int fsutil_write_atomic(const char *path, const void *data, size_t n,
+			struct kerr *err)
+{
+	struct strbuf tmp = STRBUF_INIT;
+	sb_addf(&tmp, "%s.kiln-tmp-XXXXXX", path);
+	int fd = mkstemp(tmp.buf), r = 0;
+	if (fd < 0)
+		r = kerr_set(err, KERR_BUILD, "%s: %s", tmp.buf, strerror(errno));
+	if (!r)
+		r = fsutil_write_all(fd, data, n, tmp.buf, err);
+	if (!r && (fchmod(fd, 0644) < 0 || fsync(fd) < 0))
+		r = kerr_set(err, KERR_BUILD, "%s: %s", tmp.buf, strerror(errno));
+	if (fd >= 0 && close(fd) < 0 && !r)
+		r = kerr_set(err, KERR_BUILD, "%s: %s", tmp.buf, strerror(errno));
+	if (!r && rename(tmp.buf, path) < 0)
+		r = kerr_set(err, KERR_BUILD, "rename %s: %s", path, strerror(errno));
+	if (r < 0 && fd >= 0)
+		unlink(tmp.buf);
+	sb_release(&tmp);
+	return r;
+}

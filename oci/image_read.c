@@ -213,18 +213,6 @@ static int read_blob(const struct image_src *s, const char *digest, size_t max,
 	return 0;
 }
 
-int image_read_blob(const struct image *im, const char *digest, size_t max,
-		    char **buf, size_t *len, struct kerr *err)
-{
-	struct strbuf sb = STRBUF_INIT;
-	if (read_blob(im->src, digest, max, &sb, err) < 0) {
-		sb_release(&sb);
-		return kerr_prefix(err, "%s", im->name);
-	}
-	*buf = sb_detach(&sb, len);
-	return 0;
-}
-
 /* The blob named digest (NULL: the layout's index.json) as a JSON object;
  * len, when not NULL, receives its size. */
 static json_t *load_json(const struct image_src *s, const char *digest,

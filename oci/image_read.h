@@ -92,11 +92,6 @@ void image_free(struct image *im);
 int image_layer_open(const struct image *im, size_t i, struct archive **out,
 		     struct kerr *err);
 
-/* Reads the blob named digest (at most max bytes) into memory, checked
- * against the digest; *buf is malloc'd and NUL-terminated. */
-int image_read_blob(const struct image *im, const char *digest, size_t max,
-		    char **buf, size_t *len, struct kerr *err);
-
 /* The created_by of a history entry ("" when it has none). */
 const char *image_history_created_by(const json_t *h);
 

@@ -17,6 +17,7 @@
 #include "fsutil.h"
 #include "image.h"
 #include "strbuf.h"
+#include "reference.h"
 #include "tarw.h"
 
 #define LAYOUT_VERSION "1.0.0"
@@ -37,19 +38,18 @@ static const char *ref_tag(const char *ref, struct kerr *err)
 	return colon + 1;
 }
 
-/* The name as Docker shows it: docker.io/library/app:t -> app:t,
- * docker.io/u/app:t -> u/app:t, others unchanged. */
-static const char *familiar_name(const char *ref)
+/* The name as Docker shows it (docker.io/library/app:t -> app:t). */
+static json_t *familiar_name(const char *ref)
 {
-	static const char hub[] = "docker.io/", lib[] = "library/";
-
-	if (strncmp(ref, hub, sizeof(hub) - 1))
-		return ref;
-	ref += sizeof(hub) - 1;
-	if (!strncmp(ref, lib, sizeof(lib) - 1) &&
-	    !strchr(ref + sizeof(lib) - 1, '/'))
-		ref += sizeof(lib) - 1;
-	return ref;
+	struct oci_ref r;
+	struct kerr ignored = KERR_INIT;
+	if (oci_ref_parse(ref, &r, &ignored) < 0)
+		return json_string(ref);
+	char *f = oci_ref_familiar(&r);
+	json_t *j = json_string(f);
+	free(f);
+	oci_ref_clear(&r);
+	return j;
 }
 
 /* Tags given twice are written once. */
@@ -108,8 +108,8 @@ static json_t *docker_manifest_doc(const struct oci_image_ref *img,
 
 	for (size_t i = 0; i < tags->n; i++)
 		if (!seen_before(tags, i))
-			json_array_append_new(
-			    repo_tags, json_string(familiar_name(tags->v[i])));
+			json_array_append_new(repo_tags,
+					      familiar_name(tags->v[i]));
 	for (size_t i = 0; i < img->layer_digests.n; i++)
 		json_array_append_new(layers,
 				      blob_name(img->layer_digests.v[i]));
