@@ -102,7 +102,11 @@ static int scan_one(struct build_context *c, const char *rel, bool excl,
 	struct layer_entry e;
 	int r = 0;
 	sb_addf(&abs, "%s/%s", c->root, rel);
-	bool ignored = dockerignore_match(c->ignore, rel);
+	bool ignored = false;
+	if (dockerignore_matches(c->ignore, rel, &ignored, err) < 0) {
+		sb_release(&abs);
+		return kerr_prefix(err, ".dockerignore");
+	}
 	if (lstat(abs.buf, &st) < 0)
 		r = kerr_set(err, KERR_BUILD, "lstat %s: %s", abs.buf, strerror(errno));
 	else if (!ignored && make_entry(abs.buf, rel, &st, &e, err))

@@ -993,3 +993,13 @@ assert all((m.uid, m.gid, m.uname, m.gname) == (0, 0, "", "") for m in img.membe
 assert len({m.mtime for m in img.members}) == 1, [(m.name, m.mtime) for m in img.members]
 PY
 }
+
+test_a_dockerignore_pattern_go_rejects_fails_the_build_naming_it() {
+	mkdir ctx
+	echo a >ctx/a
+	printf 'FROM scratch\nCOPY . /x/\n' >ctx/Dockerfile
+	printf '[Local-Only]\n' >ctx/.dockerignore
+	expect_fail 2 '^kiln: ctx/Dockerfile:2: reading the build context: \.dockerignore: bad \.dockerignore pattern "\[Local-Only\]"' \
+		"$KILN" build --progress quiet --cache-dir "$PWD/c" -o out.tar ctx
+	[ ! -e out.tar ]
+}
