@@ -323,8 +323,8 @@ work/rel/f.txt f 644 0:0
 work/sub d 755 0:0
 work/sub/renamed.txt f 644 0:0
 EOF
-	[ "$(cat b/rootfs/renamed)" = F ] && [ "$(cat b/rootfs/d2/sub/b.txt)" = B ]
-	[ "$(cat b/rootfs/work/g.txt)" = G ] && [ "$(cat b/rootfs/into/g.txt)" = G ]
+	[ "$(cat b/rootfs/renamed)" = F ] && [ "$(cat b/rootfs/d2/sub/b.txt)" = B ] || false
+	[ "$(cat b/rootfs/work/g.txt)" = G ] && [ "$(cat b/rootfs/into/g.txt)" = G ] || false
 	kb_py out.tar <<'PY'
 import sys, kimg
 assert kimg.Image(sys.argv[1]).config["config"]["WorkingDir"] == "/work/deeper"
@@ -551,7 +551,7 @@ raw.txt f 644 0:0
 EOF
 	[ "$(cat b/rootfs/greet.txt)" = 'hello kiln' ]
 	[ "$(cat b/rootfs/raw.txt)" = 'hello ${NAME}' ]
-	[ "$(cat b/rootfs/multi/A)" = alpha ] && [ "$(cat b/rootfs/multi/B)" = beta ]
+	[ "$(cat b/rootfs/multi/A)" = alpha ] && [ "$(cat b/rootfs/multi/B)" = beta ] || false
 	cmp b/rootfs/bin/script <(printf '#!/bin/sh\n')
 }
 

@@ -65,7 +65,7 @@ test_locked_build_lists_every_input_missing_from_the_lock() {
 	kr_ctx "FROM $KF_REG/busybox:1" "COPY --from=$KF_REG/dockerv2:1 /etc/group /g"
 	expect_fail 1 "^kiln: --locked: not in the lockfile: $KF_REG/busybox:1 \(ctx/Dockerfile:1\), $KF_REG/dockerv2:1 \(ctx/Dockerfile:2\)\$" \
 		kr_build --locked -o out.tar ctx
-	[ ! -e out.tar ] && [ ! -e ctx/kiln.lock ]
+	[ ! -e out.tar ] && [ ! -e ctx/kiln.lock ] || false
 }
 
 test_offline_build_without_the_blobs_fails_and_writes_nothing() {
@@ -89,7 +89,7 @@ test_locked_build_with_an_empty_cache_fetches_by_the_pinned_digests() {
 	kr_ctx "FROM $KF_REG/multi:1" 'COPY a /a'
 	"$KILN" lock --cache-dir "$PWD/c1" ctx >/dev/null
 	kr_build --locked --cache-dir "$PWD/c2" -o out.tar ctx >/dev/null
-	[ -f "c2/blobs/sha256/${KF_AMD64#sha256:}" ] && [ -f "c2/blobs/sha256/${KF_LAYER#sha256:}" ]
+	[ -f "c2/blobs/sha256/${KF_AMD64#sha256:}" ] && [ -f "c2/blobs/sha256/${KF_LAYER#sha256:}" ] || false
 }
 
 test_a_re_pushed_tag_does_not_move_a_locked_build_but_lock_update_does() {
@@ -117,13 +117,13 @@ test_build_from_a_basic_auth_registry_uses_config_json_and_never_prints_it() {
 {"auths": {"$KF_REG": {"auth": "$(printf kiln:basic-pw | base64)"}}}
 EOF
 	kr_build -o out.tar ctx >/dev/null
-	! grep -q basic-pw ctx/kiln.lock
+	! grep -q basic-pw ctx/kiln.lock || false
 	kf_docker_config <<EOF
 {"auths": {"$KF_REG": {"username": "kiln", "password": "wrong-pw-789"}}}
 EOF
 	rm ctx/kiln.lock
 	expect_fail 1 "^kiln: ctx/Dockerfile:1: unauthorized: $KF_REG/busybox:1" kr_build --cache-dir "$PWD/c2" -o out2.tar ctx
-	! grep -q wrong-pw-789 err.txt
+	! grep -q wrong-pw-789 err.txt || false
 	[ ! -e out2.tar ]
 }
 

@@ -42,7 +42,7 @@ test_run_deleting_a_base_file_leaves_it_absent_in_the_image() {
 	printf 'FROM %s/busybox:1\nRUN rm /etc/group\n' "$KF_REG" >ctx/Dockerfile
 	kn_build -t t:1 -o out.tar ctx >/dev/null
 	kn_unpack out.tar b
-	[ -f b/rootfs/etc/passwd ] && [ ! -e b/rootfs/etc/group ]
+	[ -f b/rootfs/etc/passwd ] && [ ! -e b/rootfs/etc/group ] || false
 	/usr/bin/python3 - <<'PY'
 import io, json, tarfile
 t = tarfile.open("out.tar")
@@ -76,7 +76,7 @@ test_failing_run_names_the_line_and_exit_code_and_leaves_no_mount() {
 	before=$(wc -l </proc/self/mountinfo)
 	local rc=0
 	kn_build -o out.tar ctx >out.txt 2>err.txt || rc=$?
-	[ "$rc" = 1 ] && grep -q '^kiln: ctx/Dockerfile:2: RUN exited with code 3' err.txt
+	[ "$rc" = 1 ] && grep -q '^kiln: ctx/Dockerfile:2: RUN exited with code 3' err.txt || false
 	grep -q 'before-failing' err.txt
 	[ ! -e out.tar ]
 	[ "$(wc -l </proc/self/mountinfo)" = "$before" ]
@@ -105,7 +105,7 @@ EOF
 	kn_unpack out.tar b
 	[ "$(cat b/rootfs/seen)" = "$(printf 'from-context\ns3cret')" ]
 	[ "$(cat b/rootfs/cached)" = kept ]
-	[ ! -e b/rootfs/in ] && [ ! -e b/rootfs/run/secrets/tok ] && [ ! -e b/rootfs/var/cache/x/kept ]
+	[ ! -e b/rootfs/in ] && [ ! -e b/rootfs/run/secrets/tok ] && [ ! -e b/rootfs/var/cache/x/kept ] || false
 }
 
 test_run_bind_mount_from_a_stage_reads_its_files_and_leaves_no_trace() {
@@ -121,8 +121,8 @@ RUN --mount=type=bind,from=files,source=data/p,target=/one cat /one >/seen-one
 EOF
 	kn_build -t t:1 -o out.tar ctx >/dev/null
 	kn_unpack out.tar b
-	[ "$(cat b/rootfs/seen)" = payload ] && [ "$(cat b/rootfs/seen-one)" = payload ]
-	[ ! -e b/rootfs/mnt/p ] && [ ! -e b/rootfs/one ]
+	[ "$(cat b/rootfs/seen)" = payload ] && [ "$(cat b/rootfs/seen-one)" = payload ] || false
+	[ ! -e b/rootfs/mnt/p ] && [ ! -e b/rootfs/one ] || false
 }
 
 test_independent_stages_build_at_the_same_time() {
